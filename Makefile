@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+# Installs are stamped, so a second run only re-installs when a dependency file changed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run test lint typecheck pytest install frontend contracts-install contracts-build worker clean
+
+install: $(VENV)/.installed frontend contracts-install
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Front-end libraries (charting, htmx) come from npm; Django serves them from node_modules, no build step.
+frontend: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The Solidity compiler, OpenZeppelin and anvil (the local chain) come from contracts/package.json.
+contracts-install: contracts/node_modules/.installed
+contracts/node_modules/.installed: contracts/package.json contracts/package-lock.json
+	cd contracts && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+contracts-build: contracts-install
+	cd contracts && npm run --silent build
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py seed_demo
+	$(BIN)/honcho start
+
+test: install lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy .
+
+pytest:
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules contracts/node_modules var staticfiles

@@ -1,0 +1,280 @@
+"""Challenges, their hidden test sets, submissions, clues and the files behind them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+
+from bounties.fields import TokenAmountField
+from bounties.metrics import Metric, higher_is_better
+
+
+class ModelFormat(models.TextChoices):
+    SAFETENSORS = "safetensors", "safetensors weights (platform architecture)"
+    ONNX = "onnx", "ONNX"
+
+
+class PublishPolicy(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    AT_CLOSE = "at_close", "At close"
+
+
+class ChallengeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    UPCOMING = "upcoming", "Upcoming"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    AWARDED = "awarded", "Awarded"
+
+
+class ChallengeQuerySet(models.QuerySet["Challenge"]):
+    def with_status(self) -> ChallengeQuerySet:
+        """Annotate `current_status`, derived from dates and actions, so lists can filter on it in SQL."""
+        now = timezone.now()
+        return self.annotate(
+            current_status=Case(
+                When(published_at__isnull=True, then=Value(ChallengeStatus.DRAFT)),
+                When(awarded_at__isnull=False, then=Value(ChallengeStatus.AWARDED)),
+                When(ends_at__lte=now, then=Value(ChallengeStatus.CLOSED)),
+                When(starts_at__gt=now, then=Value(ChallengeStatus.UPCOMING)),
+                default=Value(ChallengeStatus.OPEN),
+                output_field=models.CharField(),
+            )
+        )
+
+    def visible(self) -> ChallengeQuerySet:
+        return self.filter(published_at__isnull=False)
+
+
+class Challenge(models.Model):
+    """A machine-learning bounty: rules, dates, limits and prize pool. Status follows dates and actions."""
+
+    slug = models.SlugField(unique=True, max_length=64)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300, blank=True, help_text="One line shown in the challenge list.")
+    description = models.TextField(help_text="Markdown; rendered sanitised.")
+    organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    metric = models.CharField(max_length=32, choices=Metric.choices, default=Metric.ACCURACY)
+    input_spec = models.JSONField(
+        default=dict,
+        help_text='Shape and dtype of one input row, e.g. {"shape": [64], "dtype": "float32"}.',
+    )
+    output_spec = models.JSONField(
+        default=dict, blank=True, help_text='Shape of one output row, e.g. {"shape": [10]} for 10 class scores.'
+    )
+    accepted_formats = models.JSONField(default=list, help_text="Model formats accepted at upload.")
+
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    daily_submission_limit = models.PositiveIntegerField(default=5, help_text="Per contributor, per UTC day.")
+    total_submission_limit = models.PositiveIntegerField(default=100, help_text="Per contributor, overall.")
+    publish_policy = models.CharField(
+        max_length=16, choices=PublishPolicy.choices, default=PublishPolicy.IMMEDIATELY
+    )
+    prize_pool = TokenAmountField(help_text="Token base units (18 decimals).")
+
+    published_at = models.DateTimeField(null=True, blank=True, help_text="Empty while a draft.")
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="challenge_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def status(self) -> str:
+        """The status now; lists use the SQL annotation from `with_status` instead."""
+        annotated = getattr(self, "current_status", None)
+        if annotated is not None:
+            return str(annotated)
+        now = timezone.now()
+        if self.published_at is None:
+            return ChallengeStatus.DRAFT
+        if self.awarded_at is not None:
+            return ChallengeStatus.AWARDED
+        if self.ends_at <= now:
+            return ChallengeStatus.CLOSED
+        if self.starts_at > now:
+            return ChallengeStatus.UPCOMING
+        return ChallengeStatus.OPEN
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ChallengeStatus.OPEN
+
+    @property
+    def is_past_close(self) -> bool:
+        """True once the private leaderboard may be shown."""
+        return self.status in (ChallengeStatus.CLOSED, ChallengeStatus.AWARDED)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return higher_is_better(self.metric)
+
+
+class HiddenDataset(models.Model):
+    """The organizer's hidden test set: stored outside every served directory, never given out by URL."""
+
+    challenge = models.OneToOneField(Challenge, on_delete=models.CASCADE, related_name="hidden_dataset")
+    stored_name = models.CharField(max_length=100, help_text="Path under HIDDEN_DATA_ROOT.")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=16)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+    n_rows = models.PositiveIntegerField()
+    input_shape = models.JSONField(help_text="Shape of one input row as found in the file.")
+    input_dtype = models.CharField(max_length=16)
+    public_fraction = models.FloatField()
+    split_seed = models.CharField(max_length=64, help_text="Seed of the hash that splits rows public/private.")
+    n_public = models.PositiveIntegerField()
+    n_private = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.n_rows} rows)"
+
+
+class Artifact(models.Model):
+    """A stored file, addressed by its content: the same bytes are stored once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size_bytes = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.sha256
+
+    @property
+    def relative_path(self) -> str:
+        return f"{self.sha256[:2]}/{self.sha256}"
+
+
+class Participation(models.Model):
+    """One row per contributor and challenge; its row lock serialises that contributor's submits."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="participations")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "contributor"], name="one_participation_per_contributor")
+        ]
+
+
+class SubmissionStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SCORED = "scored", "Scored"
+    FAILED = "failed", "Failed"
+    REJECTED = "rejected", "Rejected"
+
+
+class FailureKind(models.TextChoices):
+    NONE = "", "None"
+    CONTRIBUTOR = "contributor", "The submission's fault"
+    INFRASTRUCTURE = "infrastructure", "Platform fault (does not count against limits)"
+
+
+FINAL_STATUSES = (SubmissionStatus.SCORED, SubmissionStatus.FAILED, SubmissionStatus.REJECTED)
+
+
+class Submission(models.Model):
+    """A contributor's model, its source and write-up, and what evaluation made of it."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="submissions")
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    model_format = models.CharField(max_length=16, choices=ModelFormat.choices)
+    model_artifact = models.ForeignKey(Artifact, on_delete=models.PROTECT, related_name="+")
+    model_filename = models.CharField(max_length=255)
+    source_artifact = models.ForeignKey(
+        Artifact, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    source_filename = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    writeup = models.TextField(blank=True, help_text="Markdown.")
+    content_hash = models.CharField(
+        max_length=64, help_text="sha256 binding challenge, contributor and the files' hashes."
+    )
+
+    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED)
+    failure_kind = models.CharField(max_length=16, choices=FailureKind.choices, default="", blank=True)
+    failure_reason = models.TextField(blank=True)
+    public_score = models.FloatField(null=True, blank=True)
+    private_score = models.FloatField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    builds_on_submissions = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cited_by_submissions"
+    )
+    builds_on_clues = models.ManyToManyField("Clue", blank=True, related_name="cited_by_submissions")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["challenge", "contributor", "created_at"]),
+            models.Index(fields=["challenge", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title or self.model_filename}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def counts_against_limits(self) -> bool:
+        return self.failure_kind != FailureKind.INFRASTRUCTURE
+
+
+class Clue(models.Model):
+    """A published finding that is not a model: a write-up, optional code and files, and its citations."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="clues")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clues")
+    title = models.CharField(max_length=200)
+    writeup = models.TextField(help_text="Markdown.")
+    code_url = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    builds_on_submissions = models.ManyToManyField(Submission, blank=True, related_name="cited_by_clues")
+    builds_on_clues = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="cited_by_clues"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ClueAttachment(models.Model):
+    clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="attachments")
+    artifact = models.ForeignKey(Artifact, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255)
+
+    def __str__(self) -> str:
+        return self.filename

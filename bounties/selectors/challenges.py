@@ -1,0 +1,42 @@
+"""Challenge reads for lists and detail pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from bounties.errors import NotFound
+from bounties.models import Challenge, ChallengeStatus
+
+
+def challenge_list(
+    *, status: str | None = None, metric: str | None = None, search: str | None = None
+) -> QuerySet[Challenge]:
+    """Published challenges with their status and counts, in one query; filters are optional."""
+    challenges = (
+        Challenge.objects.visible()
+        .with_status()
+        .annotate(
+            n_submissions=Count("submissions", distinct=True),
+            n_contributors=Count("submissions__contributor", distinct=True),
+        )
+        .order_by("-ends_at", "id")
+    )
+    if status in ChallengeStatus.values:
+        challenges = challenges.filter(current_status=status)
+    if metric:
+        challenges = challenges.filter(metric=metric)
+    if search:
+        challenges = challenges.filter(Q(title__icontains=search) | Q(summary__icontains=search))
+    return challenges
+
+
+def challenge_get_visible(*, slug: str, viewer: object | None = None) -> Challenge:
+    """A published challenge by slug (drafts only for staff); raises NotFound."""
+    challenges = Challenge.objects.with_status().select_related("hidden_dataset")
+    is_staff = bool(getattr(viewer, "is_staff", False))
+    if not is_staff:
+        challenges = challenges.visible()
+    challenge = challenges.filter(slug=slug).first()
+    if challenge is None:
+        raise NotFound(f"There is no challenge '{slug}'.")
+    return challenge

@@ -1,0 +1,55 @@
+"""Submission reads: one contributor's own list, detail with citations, published work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from bounties.errors import NotFound, PermissionDenied
+from bounties.models import Submission
+from bounties.selectors.visibility import can_view_submission, published_submissions_q
+
+
+def _with_relations(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    return submissions.select_related(
+        "challenge", "contributor", "model_artifact", "source_artifact"
+    ).prefetch_related(
+        "builds_on_submissions__contributor",
+        "builds_on_clues__author",
+        "cited_by_submissions__contributor",
+        "cited_by_clues__author",
+    )
+
+
+def submissions_visible_to(*, viewer: Any) -> QuerySet[Submission]:
+    """Published submissions plus the viewer's own."""
+    visible = Q(challenge__published_at__isnull=False) & published_submissions_q()
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(contributor=viewer)
+    return _with_relations(Submission.objects.filter(visible))
+
+
+def submissions_of_contributor(*, contributor: Any, viewer: Any) -> QuerySet[Submission]:
+    return submissions_visible_to(viewer=viewer).filter(contributor=contributor)
+
+
+def submission_get_for_viewer(*, submission_id: int, viewer: Any) -> Submission:
+    """A submission the viewer may see; raises NotFound or PermissionDenied with a reason."""
+    submission = _with_relations(Submission.objects.filter(pk=submission_id)).first()
+    if submission is None:
+        raise NotFound(f"There is no submission #{submission_id}.")
+    if not can_view_submission(submission=submission, viewer=viewer):
+        raise PermissionDenied(
+            "This submission belongs to someone else and is not published yet; "
+            "its code and write-up open when the challenge closes."
+        )
+    return submission
+
+
+def submission_queue_position(submission: Submission) -> int | None:
+    """1-based place among the submissions waiting for a worker, or None when it is not waiting."""
+    if submission.status not in ("received", "queued"):
+        return None
+    ahead = Submission.objects.filter(status__in=("received", "queued"), created_at__lt=submission.created_at)
+    return ahead.count() + 1

@@ -1,0 +1,1 @@
+"""Writes and business rules of the bounties app, one module per area."""

@@ -1,0 +1,50 @@
+"""Publishing a clue: a finding with a write-up, optional code link and files, and its citations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from bounties.errors import ApplicationError, ChallengeNotOpen
+from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment
+from bounties.services.artifacts import artifact_store
+from bounties.services.citations import resolve_citations
+
+MAX_ATTACHMENTS = 10
+
+
+@transaction.atomic
+def clue_create(
+    *,
+    challenge: Challenge,
+    author: Any,
+    title: str,
+    writeup: str,
+    code_url: str = "",
+    attachments: Sequence[UploadedFile] = (),
+    builds_on_submission_ids: Sequence[int] = (),
+    builds_on_clue_ids: Sequence[int] = (),
+) -> Clue:
+    """Publish a clue at once. Raises ChallengeNotOpen, ApplicationError, NotFound or FileTooLarge."""
+    if challenge.status in (ChallengeStatus.DRAFT, ChallengeStatus.UPCOMING):
+        raise ChallengeNotOpen("Clues can be shared once the challenge has opened.")
+    if not title.strip() or not writeup.strip():
+        raise ApplicationError("A clue needs a title and a write-up.", field="title" if not title.strip() else "writeup")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ApplicationError(f"Attach at most {MAX_ATTACHMENTS} files.", field="attachments")
+    cited_submissions, cited_clues = resolve_citations(
+        viewer=author, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
+    )
+    clue = Clue.objects.create(
+        challenge=challenge, author=author, title=title.strip(), writeup=writeup, code_url=code_url
+    )
+    for upload in attachments:
+        artifact = artifact_store(upload=upload, max_bytes=settings.MAX_ATTACHMENT_BYTES, label="attachment")
+        ClueAttachment.objects.create(clue=clue, artifact=artifact, filename=(upload.name or "file")[-255:])
+    clue.builds_on_submissions.set(cited_submissions)
+    clue.builds_on_clues.set(cited_clues)
+    return clue

@@ -1,0 +1,117 @@
+"""Uploading a challenge's hidden test set: check it, store it out of reach, hash it and split it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from bounties import hidden_data
+from bounties.errors import ApplicationError, FileTooLarge, InvalidUpload
+from bounties.models import Challenge, ChallengeStatus, HiddenDataset
+
+DEFAULT_PUBLIC_FRACTION = 0.3
+
+
+def hidden_dataset_path(dataset: HiddenDataset) -> Path:
+    """Where the workers read the file; never under a served directory."""
+    return Path(settings.HIDDEN_DATA_ROOT) / dataset.stored_name
+
+
+@transaction.atomic
+def hidden_dataset_upload(
+    *,
+    challenge: Challenge,
+    upload: UploadedFile,
+    public_fraction: float = DEFAULT_PUBLIC_FRACTION,
+    uploaded_by: AbstractBaseUser | None = None,
+) -> HiddenDataset:
+    """Check, store and split a hidden test set, replacing an earlier one while the challenge is a draft.
+
+    Raises InvalidUpload (bad file, with the reason), FileTooLarge, or ApplicationError once the challenge
+    is published: the test set is committed to when the challenge opens and must not change after.
+    """
+    if challenge.status != ChallengeStatus.DRAFT and HiddenDataset.objects.filter(challenge=challenge).exists():
+        raise ApplicationError("The hidden test set cannot be replaced after the challenge is published.")
+    try:
+        file_format = hidden_data.file_format_for(upload.name or "")
+    except hidden_data.HiddenDataError as exc:
+        raise InvalidUpload(str(exc), field="file") from exc
+    temp_path = _spool_to_disk(upload)
+    try:
+        arrays = _read_checked(temp_path, file_format, challenge)
+        sha256 = hidden_data.sha256_of_file(temp_path)
+        size_bytes = temp_path.stat().st_size
+        stored_name = f"{sha256}.{file_format}"
+        _move_into_hidden_root(temp_path, stored_name)
+    finally:
+        temp_path.unlink(missing_ok=True)
+    seed = secrets.token_hex(16)
+    mask = hidden_data.public_row_mask(arrays.n_rows, public_fraction, seed)
+    n_public = int(mask.sum())
+    dataset, _ = HiddenDataset.objects.update_or_create(
+        challenge=challenge,
+        defaults={
+            "stored_name": stored_name,
+            "original_name": os.path.basename(upload.name or stored_name),
+            "file_format": file_format,
+            "sha256": sha256,
+            "size_bytes": size_bytes,
+            "n_rows": arrays.n_rows,
+            "input_shape": list(arrays.inputs.shape[1:]),
+            "input_dtype": str(arrays.inputs.dtype),
+            "public_fraction": public_fraction,
+            "split_seed": seed,
+            "n_public": n_public,
+            "n_private": arrays.n_rows - n_public,
+            "uploaded_by": uploaded_by,
+        },
+    )
+    return dataset
+
+
+def hidden_dataset_root() -> Path:
+    return Path(settings.HIDDEN_DATA_ROOT)
+
+
+def _spool_to_disk(upload: UploadedFile) -> Path:
+    limit = settings.MAX_HIDDEN_DATASET_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise FileTooLarge(f"The hidden test set is larger than the limit of {limit} bytes.", field="file")
+    root = hidden_dataset_root()
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o700)
+    with tempfile.NamedTemporaryFile(dir=root, prefix=".upload-", delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return Path(handle.name)
+
+
+def _read_checked(path: Path, file_format: str, challenge: Challenge) -> hidden_data.HiddenArrays:
+    try:
+        arrays = hidden_data.read_hidden_arrays(path, file_format)
+    except hidden_data.HiddenDataError as exc:
+        raise InvalidUpload(str(exc), field="file") from exc
+    expected_shape = challenge.input_spec.get("shape")
+    if expected_shape is not None and list(arrays.inputs.shape[1:]) != list(expected_shape):
+        raise InvalidUpload(
+            f"Input rows have shape {list(arrays.inputs.shape[1:])}, but the challenge's input spec says "
+            f"{list(expected_shape)}.",
+            field="file",
+        )
+    return arrays
+
+
+def _move_into_hidden_root(temp_path: Path, stored_name: str) -> None:
+    final_path = hidden_dataset_root() / stored_name
+    if final_path.exists():
+        return
+    shutil.copyfile(temp_path, final_path)
+    os.chmod(final_path, 0o600)

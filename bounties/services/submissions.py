@@ -1,0 +1,179 @@
+"""Receiving submissions under the limits, and the status machine that evaluation drives."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from bounties.errors import ChallengeNotOpen, InvalidTransition, NotFound, SubmissionLimitReached
+from bounties.models import (
+    Challenge,
+    FailureKind,
+    Participation,
+    Submission,
+    SubmissionStatus,
+)
+from bounties.selectors.quota import submission_quota
+from bounties.services.artifacts import artifact_store
+from bounties.services.citations import resolve_citations
+from bounties.services.uploads import check_model_upload, check_source_archive
+
+logger = logging.getLogger(__name__)
+
+# Which statuses each status may move to. RUNNING -> QUEUED is a re-queue after a lost worker.
+ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    SubmissionStatus.RECEIVED: (SubmissionStatus.QUEUED, SubmissionStatus.REJECTED, SubmissionStatus.FAILED),
+    SubmissionStatus.QUEUED: (SubmissionStatus.RUNNING, SubmissionStatus.REJECTED, SubmissionStatus.FAILED),
+    SubmissionStatus.RUNNING: (SubmissionStatus.SCORED, SubmissionStatus.FAILED, SubmissionStatus.QUEUED),
+    SubmissionStatus.SCORED: (),
+    SubmissionStatus.FAILED: (),
+    SubmissionStatus.REJECTED: (),
+}
+
+
+def submission_create(
+    *,
+    challenge: Challenge,
+    contributor: Any,
+    model_file: UploadedFile,
+    source_archive: UploadedFile | None = None,
+    title: str = "",
+    writeup: str = "",
+    builds_on_submission_ids: Sequence[int] = (),
+    builds_on_clue_ids: Sequence[int] = (),
+) -> Submission:
+    """Check and store a submission, counting it against the contributor's limits atomically.
+
+    Raises ChallengeNotOpen, InvalidUpload, FileTooLarge, NotFound (a cited work), or
+    SubmissionLimitReached; on any error nothing is written.
+    """
+    if not challenge.is_open:
+        raise ChallengeNotOpen(f"'{challenge.title}' is {challenge.status}: it does not take submissions now.")
+    model_format = check_model_upload(upload=model_file, accepted_formats=challenge.accepted_formats)
+    if source_archive is not None:
+        check_source_archive(upload=source_archive)
+    cited_submissions, cited_clues = resolve_citations(
+        viewer=contributor, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
+    )
+    with transaction.atomic():
+        # Files first: hashing and writing take the longest, so they stay outside the limit lock.
+        model_artifact = artifact_store(
+            upload=model_file, max_bytes=settings.MAX_MODEL_FILE_BYTES, label="model file"
+        )
+        source_artifact = (
+            artifact_store(upload=source_archive, max_bytes=settings.MAX_SOURCE_ARCHIVE_BYTES, label="source archive")
+            if source_archive is not None
+            else None
+        )
+        _lock_participation(challenge=challenge, contributor=contributor)
+        quota = submission_quota(challenge=challenge, contributor=contributor)
+        if quota.remaining <= 0:
+            raise SubmissionLimitReached(quota.exhausted_message())
+        submission = Submission.objects.create(
+            challenge=challenge,
+            contributor=contributor,
+            model_format=model_format,
+            model_artifact=model_artifact,
+            model_filename=_base_name(model_file.name),
+            source_artifact=source_artifact,
+            source_filename=_base_name(source_archive.name) if source_archive is not None else "",
+            title=title.strip(),
+            writeup=writeup,
+            content_hash=_content_hash(challenge, contributor, model_artifact.sha256, source_artifact, writeup),
+        )
+        submission.builds_on_submissions.set(cited_submissions)
+        submission.builds_on_clues.set(cited_clues)
+    return submission
+
+
+def _lock_participation(*, challenge: Challenge, contributor: Any) -> None:
+    """Serialise one contributor's submits to one challenge, so two cannot both take the last slot."""
+    participation, _ = Participation.objects.get_or_create(challenge=challenge, contributor=contributor)
+    Participation.objects.select_for_update().filter(pk=participation.pk).get()
+
+
+def _content_hash(
+    challenge: Challenge, contributor: Any, model_sha256: str, source_artifact: Any, writeup: str
+) -> str:
+    canonical = json.dumps(
+        {
+            "challenge": challenge.slug,
+            "contributor": contributor.pk,
+            "model_sha256": model_sha256,
+            "source_sha256": source_artifact.sha256 if source_artifact is not None else None,
+            "writeup_sha256": hashlib.sha256(writeup.encode()).hexdigest(),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _base_name(name: str | None) -> str:
+    return (name or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
+def _move(submission_id: int, target: str, **changes: Any) -> bool:
+    """Move a submission to `target` only from a status that allows it; False if it was not there.
+
+    A conditional UPDATE, so a re-delivered task or a race between workers never applies a move twice.
+    """
+    sources = [status for status, targets in ALLOWED_TRANSITIONS.items() if target in targets]
+    updated = Submission.objects.filter(pk=submission_id, status__in=sources).update(status=target, **changes)
+    return updated == 1
+
+
+def submission_mark_queued(*, submission_id: int) -> bool:
+    """Queue a received submission, or re-queue a running one whose worker was lost."""
+    return _move(submission_id, SubmissionStatus.QUEUED, queued_at=timezone.now(), started_at=None)
+
+
+def submission_mark_running(*, submission_id: int) -> bool:
+    return _move(submission_id, SubmissionStatus.RUNNING, started_at=timezone.now())
+
+
+def submission_record_scores(*, submission_id: int, public_score: float, private_score: float) -> bool:
+    """Store the scores of a finished run. Raises InvalidTransition for a score that is not a number."""
+    if not (math.isfinite(public_score) and math.isfinite(private_score)):
+        raise InvalidTransition("Scores must be finite numbers.")
+    return _move(
+        submission_id,
+        SubmissionStatus.SCORED,
+        public_score=public_score,
+        private_score=private_score,
+        finished_at=timezone.now(),
+    )
+
+
+def submission_mark_failed(*, submission_id: int, reason: str, kind: str = FailureKind.CONTRIBUTOR) -> bool:
+    """Fail a submission with a reason the contributor can read; infrastructure failures cost no quota."""
+    return _move(
+        submission_id, SubmissionStatus.FAILED, failure_reason=reason, failure_kind=kind, finished_at=timezone.now()
+    )
+
+
+def submission_mark_rejected(*, submission_id: int, reason: str) -> bool:
+    return _move(
+        submission_id,
+        SubmissionStatus.REJECTED,
+        failure_reason=reason,
+        failure_kind=FailureKind.CONTRIBUTOR,
+        finished_at=timezone.now(),
+    )
+
+
+def submission_get(*, submission_id: int) -> Submission:
+    try:
+        return Submission.objects.select_related("challenge", "contributor").get(pk=submission_id)
+    except Submission.DoesNotExist as exc:
+        raise NotFound(f"There is no submission #{submission_id}.") from exc
+

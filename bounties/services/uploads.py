@@ -1,0 +1,97 @@
+"""Upload checks that can be made at the door, before anything is stored.
+
+Only the cheap checks live here (name, size, first bytes); the evaluation workers load and check the
+model itself. Formats whose loaders can run code are refused by name and by content.
+"""
+
+from __future__ import annotations
+
+import tarfile
+import zipfile
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+
+from bounties.errors import FileTooLarge, InvalidUpload
+from bounties.models import ModelFormat
+from bounties.services.artifacts import read_head
+
+MODEL_SUFFIXES = {".safetensors": ModelFormat.SAFETENSORS, ".onnx": ModelFormat.ONNX}
+# Loading any of these can execute code embedded in the file (pickle, TorchScript, torch.export, Keras).
+CODE_RUNNING_SUFFIXES = {".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".pt2", ".h5", ".keras"}
+SOURCE_ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
+PICKLE_OPCODE_PROTO = 0x80
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def accepted_formats_text(accepted_formats: list[str]) -> str:
+    labels = {ModelFormat.SAFETENSORS: ".safetensors (weights)", ModelFormat.ONNX: ".onnx"}
+    return ", ".join(labels[ModelFormat(f)] for f in accepted_formats if f in ModelFormat.values)
+
+
+def check_model_upload(*, upload: UploadedFile, accepted_formats: list[str]) -> str:
+    """The model format of an upload; raises InvalidUpload or FileTooLarge with the accepted formats named."""
+    accepted = accepted_formats_text(accepted_formats)
+    suffix = PurePosixPath((upload.name or "").lower()).suffix
+    if suffix in CODE_RUNNING_SUFFIXES:
+        raise InvalidUpload(
+            f"'{suffix}' files are refused: loading them can run arbitrary code. Accepted formats: {accepted}.",
+            field="model_file",
+        )
+    model_format = MODEL_SUFFIXES.get(suffix)
+    if model_format is None or model_format not in accepted_formats:
+        raise InvalidUpload(
+            f"Unsupported model file type '{suffix or upload.name}'. Accepted formats: {accepted}.",
+            field="model_file",
+        )
+    if upload.size is not None and upload.size > settings.MAX_MODEL_FILE_BYTES:
+        raise FileTooLarge(
+            f"The model file is over the limit of {settings.MAX_MODEL_FILE_BYTES // (1024 * 1024)} MiB.",
+            field="model_file",
+        )
+    _check_model_content(upload, model_format, accepted)
+    return model_format
+
+
+def _check_model_content(upload: UploadedFile, model_format: str, accepted: str) -> None:
+    head = read_head(upload, 16)
+    if not head:
+        raise InvalidUpload("The model file is empty.", field="model_file")
+    if head[0] == PICKLE_OPCODE_PROTO or head.startswith(ZIP_MAGIC):
+        raise InvalidUpload(
+            "This file is a pickle or a torch archive renamed, and loading it can run code. "
+            f"Accepted formats: {accepted}.",
+            field="model_file",
+        )
+    if model_format == ModelFormat.SAFETENSORS:
+        header_length = int.from_bytes(head[:8], "little") if len(head) >= 8 else 0
+        if len(head) < 9 or header_length <= 0 or header_length > (upload.size or 0) or head[8:9] != b"{":
+            raise InvalidUpload("Not a safetensors file: its header is missing or malformed.", field="model_file")
+
+
+def check_source_archive(*, upload: UploadedFile) -> None:
+    """Raises InvalidUpload unless the source is a readable .zip or tar archive under the size limit."""
+    name = (upload.name or "").lower()
+    if not name.endswith(SOURCE_ARCHIVE_SUFFIXES):
+        raise InvalidUpload(
+            f"The source archive must be one of {', '.join(SOURCE_ARCHIVE_SUFFIXES)}.", field="source_archive"
+        )
+    if upload.size is not None and upload.size > settings.MAX_SOURCE_ARCHIVE_BYTES:
+        raise FileTooLarge(
+            f"The source archive is over the limit of {settings.MAX_SOURCE_ARCHIVE_BYTES // (1024 * 1024)} MiB.",
+            field="source_archive",
+        )
+    upload.seek(0)
+    readable = zipfile.is_zipfile(upload) if name.endswith(".zip") else _is_tar(upload)
+    upload.seek(0)
+    if not readable:
+        raise InvalidUpload("The source archive is not a readable archive.", field="source_archive")
+
+
+def _is_tar(upload: UploadedFile) -> bool:
+    try:
+        with tarfile.open(fileobj=upload, mode="r:*") as archive:
+            return archive.next() is not None
+    except (tarfile.TarError, OSError, EOFError):
+        return False
