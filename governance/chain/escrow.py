@@ -1,0 +1,264 @@
+"""Typed wrapper for PrizeEscrow: challenges, funding, commitments, attestations, awards and payouts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils import keccak
+from web3 import Web3
+from web3.types import TxReceipt
+
+from governance.chain.client import ChainClient
+from governance.chain.eip712 import read_domain, recover_signer, sign_typed_data, typed_data
+from governance.chain.governor import ProposalAction
+
+_ATTESTATION_FIELDS = [
+    {"name": "challengeId", "type": "uint256"},
+    {"name": "resultsHash", "type": "bytes32"},
+    {"name": "specHash", "type": "bytes32"},
+]
+
+
+class ChallengeState(IntEnum):
+    """PrizeEscrow.State; CLOSED is derived on-chain from the submission deadline."""
+
+    NONE = 0
+    OPEN = 1
+    CLOSED = 2
+    ATTESTED = 3
+    AWARDED = 4
+    FINALIZED = 5
+    CANCELLED = 6
+
+
+@dataclass(frozen=True)
+class ChallengeRecord:
+    """Everything the escrow stores about one challenge (state as stored: never CLOSED)."""
+
+    spec_hash: bytes
+    results_hash: bytes
+    escrowed: int
+    awarded: int
+    claimed: int
+    refunded: int
+    swept: int
+    submission_deadline: int
+    award_deadline: int
+    claim_deadline: int
+    stored_state: ChallengeState
+
+    @property
+    def outstanding(self) -> int:
+        """What the escrow still holds for this challenge."""
+        return self.escrowed - self.claimed - self.refunded - self.swept
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """The first commit of a submission hash."""
+
+    committer: ChecksumAddress
+    committed_at: int
+    challenge_id: int
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """One evaluator's signature over a challenge's results."""
+
+    signer: ChecksumAddress
+    signature: bytes
+
+
+def results_hash(canonical_leaderboard_json: bytes) -> bytes:
+    """The hash evaluators attest: keccak256 of the canonical leaderboard JSON the platform publishes."""
+    return keccak(canonical_leaderboard_json)
+
+
+class PrizeEscrow:
+    """The escrow that holds every challenge's prize pool."""
+
+    def __init__(self, client: ChainClient, address: str) -> None:
+        self.client = client
+        self.address: ChecksumAddress = Web3.to_checksum_address(address)
+        self.contract = client.contract("PrizeEscrow", self.address)
+
+    # ------------------------------------------------------------ actions anyone can take
+
+    def create_challenge(
+        self, *, sender: LocalAccount, spec_hash: bytes, submission_deadline: int, award_deadline: int
+    ) -> int:
+        """Open a challenge; returns its id. Raises ContractRevertError (InvalidDeadlines)."""
+        call = self.contract.functions.createChallenge(spec_hash, submission_deadline, award_deadline)
+        receipt = self.client.transact(call, sender=sender)
+        (event,) = self.contract.events.ChallengeCreated().process_receipt(receipt)
+        return int(event["args"]["id"])
+
+    def fund(self, *, sender: LocalAccount, challenge_id: int, amount: int) -> TxReceipt:
+        """Add to a challenge's pool (approve the escrow for `amount` first)."""
+        return self.client.transact(self.contract.functions.fund(challenge_id, amount), sender=sender)
+
+    def commit(self, *, sender: LocalAccount, challenge_id: int, submission_hash: bytes) -> TxReceipt:
+        """Commit a submission hash; raises ContractRevertError (AlreadyCommitted) if it was taken."""
+        call = self.contract.functions.commit(challenge_id, submission_hash)
+        return self.client.transact(call, sender=sender)
+
+    def attest_results(
+        self,
+        *,
+        sender: LocalAccount,
+        challenge_id: int,
+        results_hash: bytes,
+        attestations: Sequence[Attestation],
+    ) -> TxReceipt:
+        """Relay evaluator attestations (ordered here by signer, as the contract requires)."""
+        ordered = sorted(attestations, key=lambda item: int(item.signer, 16))
+        call = self.contract.functions.attestResults(
+            challenge_id, results_hash, [item.signature for item in ordered]
+        )
+        return self.client.transact(call, sender=sender)
+
+    def claim(self, *, sender: LocalAccount, challenge_id: int, account: str) -> TxReceipt:
+        """Pay `account` its prize (the sender only pays the gas)."""
+        return self.client.transact(self.contract.functions.claim(challenge_id, account), sender=sender)
+
+    def claim_batch(self, *, sender: LocalAccount, challenge_id: int, accounts: Sequence[str]) -> TxReceipt:
+        """Pay several winners at once; failed transfers stay owed and emit ClaimFailed."""
+        call = self.contract.functions.claimBatch(challenge_id, list(accounts))
+        return self.client.transact(call, sender=sender)
+
+    def cancel(self, *, sender: LocalAccount, challenge_id: int) -> TxReceipt:
+        """Cancel an unawarded challenge (anyone, once its award deadline passed)."""
+        return self.client.transact(self.contract.functions.cancel(challenge_id), sender=sender)
+
+    def refund(self, *, sender: LocalAccount, challenge_id: int, funder: str) -> TxReceipt:
+        """Return a funder's contribution to a cancelled challenge."""
+        return self.client.transact(self.contract.functions.refund(challenge_id, funder), sender=sender)
+
+    def sweep_unclaimed(self, *, sender: LocalAccount, challenge_id: int) -> TxReceipt:
+        """After the claim window, send the rest of the pool to the treasury."""
+        return self.client.transact(self.contract.functions.sweepUnclaimed(challenge_id), sender=sender)
+
+    def pause(self, *, sender: LocalAccount) -> TxReceipt:
+        """Pause funding and payouts (guardian)."""
+        return self.client.transact(self.contract.functions.pause(), sender=sender)
+
+    # ------------------------------------------------------------ actions for proposals (timelock only)
+
+    def award_action(
+        self,
+        *,
+        challenge_id: int,
+        results_hash: bytes,
+        recipients: Sequence[str],
+        amounts: Sequence[int],
+        claim_window: int,
+    ) -> ProposalAction:
+        """The proposal action that awards a challenge's prizes."""
+        args = [challenge_id, results_hash, list(recipients), list(amounts), claim_window]
+        return self._action("award", args)
+
+    def cancel_action(self, *, challenge_id: int) -> ProposalAction:
+        """The proposal action that cancels a challenge."""
+        return self._action("cancel", [challenge_id])
+
+    def set_evaluators_action(self, *, evaluators: Sequence[str], threshold: int) -> ProposalAction:
+        """The proposal action that replaces the evaluator set."""
+        return self._action("setEvaluators", [list(evaluators), threshold])
+
+    def unpause_action(self) -> ProposalAction:
+        """The proposal action that lifts a pause."""
+        return self._action("unpause", [])
+
+    def _action(self, function: str, args: list[Any]) -> ProposalAction:
+        calldata = self.contract.encode_abi(function, args=args)
+        return ProposalAction(target=self.address, calldata=bytes.fromhex(calldata.removeprefix("0x")))
+
+    # ------------------------------------------------------------ attestations
+
+    def attestation_typed_data(self, *, challenge_id: int, results_hash: bytes) -> dict[str, Any]:
+        """The EIP-712 document evaluators sign for these results."""
+        message = {
+            "challengeId": challenge_id,
+            "resultsHash": results_hash,
+            "specHash": self.challenge(challenge_id).spec_hash,
+        }
+        domain = read_domain(self.client, self.contract)
+        return typed_data(domain, "ResultsAttestation", _ATTESTATION_FIELDS, message)
+
+    def sign_attestation(self, *, evaluator: LocalAccount, challenge_id: int, results_hash: bytes) -> Attestation:
+        """Sign these results as `evaluator` (the evaluator service holds the key)."""
+        document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
+        return Attestation(evaluator.address, sign_typed_data(evaluator, document))
+
+    def attestation_signer(self, *, challenge_id: int, results_hash: bytes, signature: bytes) -> ChecksumAddress:
+        """Who signed an attestation; check it is an evaluator before relaying."""
+        document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
+        return recover_signer(document, signature)
+
+    # ------------------------------------------------------------ reads
+
+    def state(self, challenge_id: int) -> ChallengeState:
+        """The challenge's state now (CLOSED once the submission deadline passed)."""
+        return ChallengeState(self.client.call(self.contract.functions.stateOf(challenge_id)))
+
+    def challenge(self, challenge_id: int) -> ChallengeRecord:
+        """Every stored field; raises ContractRevertError (ChallengeNotFound) for unknown ids."""
+        raw = self.client.call(self.contract.functions.getChallenge(challenge_id))
+        *fields, stored_state = raw
+        return ChallengeRecord(*fields, stored_state=ChallengeState(stored_state))
+
+    def owed(self, *, challenge_id: int, account: str) -> int:
+        """What `account` can still claim from the challenge."""
+        return int(self.client.call(self.contract.functions.owed(challenge_id, account)))
+
+    def funded(self, *, challenge_id: int, funder: str) -> int:
+        """What `funder` put in and has not been refunded."""
+        return int(self.client.call(self.contract.functions.funded(challenge_id, funder)))
+
+    def commitment(self, submission_hash: bytes) -> Commitment:
+        """The first commitment of `submission_hash` (zero address if none)."""
+        committer, committed_at, challenge_id = self.client.call(
+            self.contract.functions.commitmentOf(submission_hash)
+        )
+        return Commitment(Web3.to_checksum_address(committer), int(committed_at), int(challenge_id))
+
+    def evaluators(self) -> list[ChecksumAddress]:
+        """The current evaluator set."""
+        return [Web3.to_checksum_address(a) for a in self.client.call(self.contract.functions.evaluators())]
+
+    def evaluator_threshold(self) -> int:
+        """How many evaluators must sign an attestation."""
+        return int(self.client.call(self.contract.functions.evaluatorThreshold()))
+
+    def paused(self) -> bool:
+        """Whether funding and payouts are paused now."""
+        return bool(self.client.call(self.contract.functions.paused()))
+
+    def challenge_count(self) -> int:
+        """How many challenges were created (ids run from 1)."""
+        return int(self.client.call(self.contract.functions.challengeCount()))
+
+    def owner(self) -> ChecksumAddress:
+        """The owner (the timelock)."""
+        return self._address_of("owner")
+
+    def treasury(self) -> ChecksumAddress:
+        """Where swept prizes go (the timelock)."""
+        return self._address_of("treasury")
+
+    def guardian(self) -> ChecksumAddress:
+        """Who may pause."""
+        return self._address_of("guardian")
+
+    def token(self) -> ChecksumAddress:
+        """The prize token."""
+        return self._address_of("token")
+
+    def _address_of(self, getter: str) -> ChecksumAddress:
+        return Web3.to_checksum_address(self.client.call(self.contract.get_function_by_name(getter)()))
