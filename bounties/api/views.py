@@ -1,0 +1,211 @@
+"""API views: parse the request, call a selector or a service, serialise the answer. No rules here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+from rest_framework.views import set_rollback
+
+from bounties.api import serializers as api
+from bounties.api.filters import ChallengeFilter, ClueFilter, SubmissionFilter
+from bounties.errors import ApplicationError
+from bounties.models import Challenge, Clue, Submission
+from bounties.selectors.challenges import challenge_get_visible, challenge_list
+from bounties.selectors.clues import clue_get, clue_list
+from bounties.selectors.leaderboard import leaderboard_for
+from bounties.selectors.queue import queue_positions
+from bounties.selectors.quota import submission_quota
+from bounties.selectors.submissions import submission_get_for_viewer, submissions_visible_to
+from bounties.services.clues import clue_create
+from bounties.services.submissions import submission_create
+
+ERROR_RESPONSES: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input or upload (wrong file type)."),
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in: send 'Authorization: Token …'."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such challenge, or a cited work is missing."),
+    409: OpenApiResponse(OpenApiTypes.OBJECT, description="The challenge does not take this now."),
+    413: OpenApiResponse(OpenApiTypes.OBJECT, description="A file is over its size limit."),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="The daily or total submission limit is reached."),
+}
+
+
+class ApiViewSet(viewsets.GenericViewSet[Any]):
+    """Base of the API's view sets."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        # The project handler answers ApplicationError without DRF's own rollback; a request is one
+        # transaction (ATOMIC_REQUESTS), so mark it failed here lest a view's earlier write commit.
+        if isinstance(exc, ApplicationError):
+            set_rollback()
+        return response
+
+    def is_schema_view(self) -> bool:
+        return bool(getattr(self, "swagger_fake_view", False))
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Published challenges: their rules, dates, limits, prize pool and leaderboard."""
+
+    queryset = Challenge.objects.none()
+    lookup_field = "slug"
+    filterset_class = ChallengeFilter
+    search_fields = ("title", "summary")
+    ordering_fields = ("ends_at", "starts_at", "title", "prize_pool", "n_submissions")
+
+    def get_queryset(self) -> QuerySet[Challenge]:
+        return challenge_list()
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return api.ChallengeListSerializer
+
+    @extend_schema(responses={200: api.ChallengeDetailSerializer, 404: ERROR_RESPONSES[404]})
+    def retrieve(self, request: Request, slug: str) -> Response:
+        challenge = challenge_get_visible(slug=slug, viewer=request.user)
+        return Response(api.ChallengeDetailSerializer(challenge, context={"request": request}).data)
+
+    @extend_schema(
+        parameters=[api.LeaderboardQuerySerializer],
+        responses={200: api.LeaderboardSerializer, 404: ERROR_RESPONSES[404]},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def leaderboard(self, request: Request, slug: str) -> Response:
+        """Best scored submission per contributor, ranked; public scores only until the challenge closes."""
+        query = api.LeaderboardQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        challenge = challenge_get_visible(slug=slug, viewer=request.user)
+        board = leaderboard_for(challenge, limit=query.validated_data.get("limit"))
+        return Response(api.LeaderboardSerializer(board).data)
+
+
+@extend_schema(tags=["submissions"])
+class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Your own submissions and everyone's published ones. Submissions cannot be changed or deleted."""
+
+    queryset = Submission.objects.none()
+    serializer_class = api.SubmissionSerializer
+    filterset_class = SubmissionFilter
+    # Named explicitly: DRF's default would allow ordering by every serialised field.
+    ordering_fields = ("created_at", "public_score")
+    lookup_value_regex = "[0-9]+"
+    parser_classes = (MultiPartParser, FormParser)
+
+    def get_queryset(self) -> QuerySet[Submission]:
+        viewer = None if self.is_schema_view() else self.request.user
+        return submissions_visible_to(viewer=viewer)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        submissions = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(submissions)
+        rows = list(submissions) if page is None else page
+        context = {**self.get_serializer_context(), "queue_positions": queue_positions(rows)}
+        data = api.SubmissionSerializer(rows, many=True, context=context).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    @extend_schema(
+        responses={200: api.SubmissionSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        submission = submission_get_for_viewer(submission_id=int(pk), viewer=request.user)
+        context = {"request": request, "queue_positions": queue_positions([submission])}
+        return Response(api.SubmissionSerializer(submission, context=context).data)
+
+    @extend_schema(
+        request=api.SubmissionCreateSerializer,
+        responses={
+            201: api.SubmissionCreatedSerializer,
+            **{code: ERROR_RESPONSES[code] for code in (400, 401, 404, 409, 413, 429)},
+        },
+        examples=[
+            OpenApiExample(
+                "Limit reached",
+                value={
+                    "detail": "You have used all 5 submissions allowed today; …",
+                    "code": "submission_limit_reached",
+                },
+                response_only=True,
+                status_codes=["429"],
+            )
+        ],
+    )
+    def create(self, request: Request) -> Response:
+        """Upload a model (multipart). Counts against your daily and total limits."""
+        form = api.SubmissionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = form.validated_data
+        challenge = challenge_get_visible(slug=fields["challenge"], viewer=request.user)
+        created = submission_create(
+            challenge=challenge,
+            contributor=request.user,
+            model_file=fields["model_file"],
+            source_archive=fields.get("source_archive"),
+            title=fields["title"],
+            writeup=fields["writeup"],
+            builds_on_submission_ids=fields["builds_on_submissions"],
+            builds_on_clue_ids=fields["builds_on_clues"],
+        )
+        # Re-read through the selector so the answer has the same shape and relations as a GET.
+        submission = submission_get_for_viewer(submission_id=created.pk, viewer=request.user)
+        context = {
+            "request": request,
+            "queue_positions": queue_positions([submission]),
+            "quota": submission_quota(challenge=challenge, contributor=request.user),
+        }
+        data = api.SubmissionCreatedSerializer(submission, context=context).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["clues"])
+class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Published findings that are not models: write-ups, code links, files, and what they build on."""
+
+    queryset = Clue.objects.none()
+    serializer_class = api.ClueListSerializer
+    filterset_class = ClueFilter
+    search_fields = ("title",)
+    ordering_fields = ("created_at", "n_cited_by")
+    lookup_value_regex = "[0-9]+"
+    parser_classes = (MultiPartParser, FormParser)
+
+    def get_queryset(self) -> QuerySet[Clue]:
+        return clue_list()
+
+    @extend_schema(responses={200: api.ClueDetailSerializer, 404: OpenApiTypes.OBJECT})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(api.ClueDetailSerializer(clue_get(clue_id=int(pk))).data)
+
+    @extend_schema(
+        request=api.ClueCreateSerializer,
+        responses={
+            201: api.ClueDetailSerializer,
+            **{code: ERROR_RESPONSES[code] for code in (400, 401, 404, 409, 413)},
+        },
+    )
+    def create(self, request: Request) -> Response:
+        """Share a clue (multipart, optional attachments); it is published at once."""
+        form = api.ClueCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = form.validated_data
+        challenge = challenge_get_visible(slug=fields["challenge"], viewer=request.user)
+        created = clue_create(
+            challenge=challenge,
+            author=request.user,
+            title=fields["title"],
+            writeup=fields["writeup"],
+            code_url=fields["code_url"],
+            attachments=fields["attachments"],
+            builds_on_submission_ids=fields["builds_on_submissions"],
+            builds_on_clue_ids=fields["builds_on_clues"],
+        )
+        clue = clue_get(clue_id=created.pk)
+        return Response(api.ClueDetailSerializer(clue).data, status=status.HTTP_201_CREATED)
