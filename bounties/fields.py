@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
 UINT256_DIGITS = 78  # len(str(2**256 - 1))
 
 
-class TokenAmountField(models.CharField):
+class TokenAmountField(models.Field):
     """A token amount in base units (uint256), stored as a zero-padded decimal string.
 
     SQLite keeps NUMERIC values as 64-bit floats, which rounds 18-decimal token amounts; a fixed-width
@@ -21,6 +22,9 @@ class TokenAmountField(models.CharField):
         kwargs["max_length"] = UINT256_DIGITS
         kwargs.setdefault("default", 0)
         super().__init__(*args, **kwargs)
+
+    def get_internal_type(self) -> str:
+        return "CharField"
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
@@ -50,7 +54,5 @@ class TokenAmountField(models.CharField):
     def value_to_string(self, obj: models.Model) -> str:
         return str(self.value_from_object(obj))
 
-    def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         return forms.IntegerField(min_value=0, max_value=2**256 - 1, **{"required": not self.blank, **kwargs})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -63,7 +65,9 @@ class Challenge(models.Model):
         help_text='Shape and dtype of one input row, e.g. {"shape": [64], "dtype": "float32"}.',
     )
     output_spec = models.JSONField(
-        default=dict, blank=True, help_text='Shape of one output row, e.g. {"shape": [10]} for 10 class scores.'
+        default=dict,
+        blank=True,
+        help_text='Shape of one output row, e.g. {"shape": [10]} for 10 class scores.',
     )
     accepted_formats = models.JSONField(default=list, help_text="Model formats accepted at upload.")
 
@@ -86,7 +90,9 @@ class Challenge(models.Model):
     class Meta:
         ordering = ["-starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="challenge_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="challenge_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,7 +142,9 @@ class HiddenDataset(models.Model):
     input_shape = models.JSONField(help_text="Shape of one input row as found in the file.")
     input_dtype = models.CharField(max_length=16)
     public_fraction = models.FloatField()
-    split_seed = models.CharField(max_length=64, help_text="Seed of the hash that splits rows public/private.")
+    split_seed = models.CharField(
+        max_length=64, help_text="Seed of the hash that splits rows public/private."
+    )
     n_public = models.PositiveIntegerField()
     n_private = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
@@ -172,8 +180,13 @@ class Participation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["challenge", "contributor"], name="one_participation_per_contributor")
+            models.UniqueConstraint(
+                fields=["challenge", "contributor"], name="one_participation_per_contributor"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"contributor {self.contributor_id} in challenge {self.challenge_id}"
 
 
 class SubmissionStatus(models.TextChoices):
@@ -214,7 +227,9 @@ class Submission(models.Model):
         max_length=64, help_text="sha256 binding challenge, contributor and the files' hashes."
     )
 
-    status = models.CharField(max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED)
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.RECEIVED
+    )
     failure_kind = models.CharField(max_length=16, choices=FailureKind.choices, default="", blank=True)
     failure_reason = models.TextField(blank=True)
     public_score = models.FloatField(null=True, blank=True)
@@ -228,7 +243,9 @@ class Submission(models.Model):
     builds_on_submissions = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="cited_by_submissions"
     )
-    builds_on_clues = models.ManyToManyField("Clue", blank=True, related_name="cited_by_submissions")
+    builds_on_clues: models.ManyToManyField[Clue, Any] = models.ManyToManyField(
+        "Clue", blank=True, related_name="cited_by_submissions"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

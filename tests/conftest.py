@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,3 +13,18 @@ from django.conf import LazySettings
 def isolated_file_roots(settings: LazySettings, tmp_path: Path) -> None:
     settings.ARTIFACT_ROOT = tmp_path / "artifacts"
     settings.HIDDEN_DATA_ROOT = tmp_path / "hidden"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip PostgreSQL-only tests on SQLite, unless CI said the services must be there."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    require = os.environ.get("REQUIRE_SERVICES") == "1"
+    for item in items:
+        if "postgres" in item.keywords:
+            if require:
+                item.add_marker(pytest.mark.xfail(reason="REQUIRE_SERVICES=1 but the database is not PostgreSQL", strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))

@@ -22,7 +22,7 @@ def challenge_list(
         .order_by("-ends_at", "id")
     )
     if status in ChallengeStatus.values:
-        challenges = challenges.filter(current_status=status)
+        challenges = challenges.filter(current_status=status)  # type: ignore[misc]
     if metric:
         challenges = challenges.filter(metric=metric)
     if search:

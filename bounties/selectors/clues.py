@@ -12,7 +12,9 @@ def clue_list(*, challenge_slug: str | None = None, search: str | None = None) -
     clues = (
         Clue.objects.filter(challenge__published_at__isnull=False)
         .select_related("challenge", "author")
-        .annotate(n_cited_by=Count("cited_by_submissions", distinct=True) + Count("cited_by_clues", distinct=True))
+        .annotate(
+            n_cited_by=Count("cited_by_submissions", distinct=True) + Count("cited_by_clues", distinct=True)
+        )
     )
     if challenge_slug:
         clues = clues.filter(challenge__slug=challenge_slug)

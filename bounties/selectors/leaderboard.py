@@ -101,7 +101,9 @@ class ScorePoint:
 def score_history(challenge: Challenge) -> list[ScorePoint]:
     """Every public score over time with the running best, for the chart. Public scores only, always."""
     rows = (
-        Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED, public_score__isnull=False)
+        Submission.objects.filter(
+            challenge=challenge, status=SubmissionStatus.SCORED, public_score__isnull=False
+        )
         .order_by("created_at", "id")
         .values_list("created_at", "public_score")
     )
@@ -109,6 +111,7 @@ def score_history(challenge: Challenge) -> list[ScorePoint]:
     points: list[ScorePoint] = []
     best: float | None = None
     for submitted_at, score in rows:
+        assert score is not None  # filtered in the query
         best = score if best is None else pick(best, score)
         points.append(ScorePoint(submitted_at=submitted_at, score=score, best_so_far=best))
     return points

@@ -20,7 +20,11 @@ def submission_is_published(submission: Submission) -> bool:
 
 
 def can_view_submission(*, submission: Submission, viewer: Any) -> bool:
-    if viewer is not None and viewer.is_authenticated and (viewer.pk == submission.contributor_id or viewer.is_staff):
+    if (
+        viewer is not None
+        and viewer.is_authenticated
+        and (viewer.pk == submission.contributor_id or viewer.is_staff)
+    ):
         return True
     return submission_is_published(submission)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -69,10 +69,12 @@ def challenge_close_now(*, challenge: Challenge) -> Challenge:
     """End an open challenge early: submissions stop and the private leaderboard is revealed."""
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if locked.status not in (ChallengeStatus.OPEN, ChallengeStatus.UPCOMING):
-        raise InvalidTransition(f"Only an open or upcoming challenge can be closed, not a {locked.status} one.")
+        raise InvalidTransition(
+            f"Only an open or upcoming challenge can be closed, not a {locked.status} one."
+        )
     now = timezone.now()
     if locked.starts_at >= now:
-        locked.starts_at = now - timezone.timedelta(seconds=1)
+        locked.starts_at = now - timedelta(seconds=1)
     locked.ends_at = now
     locked.save(update_fields=["starts_at", "ends_at", "updated_at"])
     return locked

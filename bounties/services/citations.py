@@ -29,5 +29,7 @@ def resolve_citations(
     clues = list(Clue.objects.filter(pk__in=clue_ids, challenge__published_at__isnull=False))
     missing = set(clue_ids) - {c.pk for c in clues}
     if missing:
-        raise NotFound(f"Clue #{min(missing)} does not exist, so it cannot be cited.", field="builds_on_clues")
+        raise NotFound(
+            f"Clue #{min(missing)} does not exist, so it cannot be cited.", field="builds_on_clues"
+        )
     return submissions, clues

@@ -33,7 +33,9 @@ def clue_create(
     if challenge.status in (ChallengeStatus.DRAFT, ChallengeStatus.UPCOMING):
         raise ChallengeNotOpen("Clues can be shared once the challenge has opened.")
     if not title.strip() or not writeup.strip():
-        raise ApplicationError("A clue needs a title and a write-up.", field="title" if not title.strip() else "writeup")
+        raise ApplicationError(
+            "A clue needs a title and a write-up.", field="title" if not title.strip() else "writeup"
+        )
     if len(attachments) > MAX_ATTACHMENTS:
         raise ApplicationError(f"Attach at most {MAX_ATTACHMENTS} files.", field="attachments")
     cited_submissions, cited_clues = resolve_citations(

@@ -6,7 +6,9 @@ import os
 import secrets
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -25,7 +27,94 @@ def hidden_dataset_path(dataset: HiddenDataset) -> Path:
     return Path(settings.HIDDEN_DATA_ROOT) / dataset.stored_name
 
 
+@dataclass(frozen=True)
+class PreparedHiddenDataset:
+    """A checked upload waiting in HIDDEN_DATA_ROOT to be attached to its challenge."""
+
+    temp_path: Path
+    original_name: str
+    file_format: str
+    sha256: str
+    size_bytes: int
+    n_rows: int
+    input_shape: list[int]
+    input_dtype: str
+
+
+def hidden_dataset_prepare(*, upload: UploadedFile, input_spec: dict[str, Any]) -> PreparedHiddenDataset:
+    """Spool, read and check an upload against the input spec; raises InvalidUpload or FileTooLarge."""
+    try:
+        file_format = hidden_data.file_format_for(upload.name or "")
+    except hidden_data.HiddenDataError as exc:
+        raise InvalidUpload(str(exc), field="file") from exc
+    temp_path = _spool_to_disk(upload)
+    try:
+        arrays = _read_checked(temp_path, file_format, input_spec)
+        sha256 = hidden_data.sha256_of_file(temp_path)
+    except BaseException:
+        temp_path.unlink(missing_ok=True)
+        raise
+    return PreparedHiddenDataset(
+        temp_path=temp_path,
+        original_name=os.path.basename(upload.name or "hidden")[:255],
+        file_format=file_format,
+        sha256=sha256,
+        size_bytes=temp_path.stat().st_size,
+        n_rows=arrays.n_rows,
+        input_shape=list(arrays.inputs.shape[1:]),
+        input_dtype=str(arrays.inputs.dtype),
+    )
+
+
 @transaction.atomic
+def hidden_dataset_save(
+    *,
+    challenge: Challenge,
+    prepared: PreparedHiddenDataset,
+    public_fraction: float = DEFAULT_PUBLIC_FRACTION,
+    uploaded_by: AbstractBaseUser | None = None,
+) -> HiddenDataset:
+    """Attach a prepared test set to a challenge and split it with a fresh seed.
+
+    Raises ApplicationError once the challenge is published: the test set is committed to when the
+    challenge opens and must not change after.
+    """
+    try:
+        if (
+            challenge.status != ChallengeStatus.DRAFT
+            and HiddenDataset.objects.filter(challenge=challenge).exists()
+        ):
+            raise ApplicationError("The hidden test set cannot be replaced after the challenge is published.")
+        stored_name = f"{prepared.sha256}.{prepared.file_format}"
+        _move_into_hidden_root(prepared.temp_path, stored_name)
+    finally:
+        prepared.temp_path.unlink(missing_ok=True)
+    seed = secrets.token_hex(16)
+    try:
+        n_public = int(hidden_data.public_row_mask(prepared.n_rows, public_fraction, seed).sum())
+    except hidden_data.HiddenDataError as exc:
+        raise ApplicationError(str(exc), field="public_fraction") from exc
+    dataset, _ = HiddenDataset.objects.update_or_create(
+        challenge=challenge,
+        defaults={
+            "stored_name": stored_name,
+            "original_name": prepared.original_name,
+            "file_format": prepared.file_format,
+            "sha256": prepared.sha256,
+            "size_bytes": prepared.size_bytes,
+            "n_rows": prepared.n_rows,
+            "input_shape": prepared.input_shape,
+            "input_dtype": prepared.input_dtype,
+            "public_fraction": public_fraction,
+            "split_seed": seed,
+            "n_public": n_public,
+            "n_private": prepared.n_rows - n_public,
+            "uploaded_by": uploaded_by,
+        },
+    )
+    return dataset
+
+
 def hidden_dataset_upload(
     *,
     challenge: Challenge,
@@ -33,48 +122,11 @@ def hidden_dataset_upload(
     public_fraction: float = DEFAULT_PUBLIC_FRACTION,
     uploaded_by: AbstractBaseUser | None = None,
 ) -> HiddenDataset:
-    """Check, store and split a hidden test set, replacing an earlier one while the challenge is a draft.
-
-    Raises InvalidUpload (bad file, with the reason), FileTooLarge, or ApplicationError once the challenge
-    is published: the test set is committed to when the challenge opens and must not change after.
-    """
-    if challenge.status != ChallengeStatus.DRAFT and HiddenDataset.objects.filter(challenge=challenge).exists():
-        raise ApplicationError("The hidden test set cannot be replaced after the challenge is published.")
-    try:
-        file_format = hidden_data.file_format_for(upload.name or "")
-    except hidden_data.HiddenDataError as exc:
-        raise InvalidUpload(str(exc), field="file") from exc
-    temp_path = _spool_to_disk(upload)
-    try:
-        arrays = _read_checked(temp_path, file_format, challenge)
-        sha256 = hidden_data.sha256_of_file(temp_path)
-        size_bytes = temp_path.stat().st_size
-        stored_name = f"{sha256}.{file_format}"
-        _move_into_hidden_root(temp_path, stored_name)
-    finally:
-        temp_path.unlink(missing_ok=True)
-    seed = secrets.token_hex(16)
-    mask = hidden_data.public_row_mask(arrays.n_rows, public_fraction, seed)
-    n_public = int(mask.sum())
-    dataset, _ = HiddenDataset.objects.update_or_create(
-        challenge=challenge,
-        defaults={
-            "stored_name": stored_name,
-            "original_name": os.path.basename(upload.name or stored_name),
-            "file_format": file_format,
-            "sha256": sha256,
-            "size_bytes": size_bytes,
-            "n_rows": arrays.n_rows,
-            "input_shape": list(arrays.inputs.shape[1:]),
-            "input_dtype": str(arrays.inputs.dtype),
-            "public_fraction": public_fraction,
-            "split_seed": seed,
-            "n_public": n_public,
-            "n_private": arrays.n_rows - n_public,
-            "uploaded_by": uploaded_by,
-        },
+    """Check, store and split a hidden test set in one step; raises as prepare and save do."""
+    prepared = hidden_dataset_prepare(upload=upload, input_spec=challenge.input_spec)
+    return hidden_dataset_save(
+        challenge=challenge, prepared=prepared, public_fraction=public_fraction, uploaded_by=uploaded_by
     )
-    return dataset
 
 
 def hidden_dataset_root() -> Path:
@@ -94,12 +146,12 @@ def _spool_to_disk(upload: UploadedFile) -> Path:
     return Path(handle.name)
 
 
-def _read_checked(path: Path, file_format: str, challenge: Challenge) -> hidden_data.HiddenArrays:
+def _read_checked(path: Path, file_format: str, input_spec: dict[str, Any]) -> hidden_data.HiddenArrays:
     try:
         arrays = hidden_data.read_hidden_arrays(path, file_format)
     except hidden_data.HiddenDataError as exc:
         raise InvalidUpload(str(exc), field="file") from exc
-    expected_shape = challenge.input_spec.get("shape")
+    expected_shape = input_spec.get("shape")
     if expected_shape is not None and list(arrays.inputs.shape[1:]) != list(expected_shape):
         raise InvalidUpload(
             f"Input rows have shape {list(arrays.inputs.shape[1:])}, but the challenge's input spec says "

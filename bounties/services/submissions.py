@@ -57,7 +57,9 @@ def submission_create(
     SubmissionLimitReached; on any error nothing is written.
     """
     if not challenge.is_open:
-        raise ChallengeNotOpen(f"'{challenge.title}' is {challenge.status}: it does not take submissions now.")
+        raise ChallengeNotOpen(
+            f"'{challenge.title}' is {challenge.status}: it does not take submissions now."
+        )
     model_format = check_model_upload(upload=model_file, accepted_formats=challenge.accepted_formats)
     if source_archive is not None:
         check_source_archive(upload=source_archive)
@@ -70,7 +72,9 @@ def submission_create(
             upload=model_file, max_bytes=settings.MAX_MODEL_FILE_BYTES, label="model file"
         )
         source_artifact = (
-            artifact_store(upload=source_archive, max_bytes=settings.MAX_SOURCE_ARCHIVE_BYTES, label="source archive")
+            artifact_store(
+                upload=source_archive, max_bytes=settings.MAX_SOURCE_ARCHIVE_BYTES, label="source archive"
+            )
             if source_archive is not None
             else None
         )
@@ -88,7 +92,9 @@ def submission_create(
             source_filename=_base_name(source_archive.name) if source_archive is not None else "",
             title=title.strip(),
             writeup=writeup,
-            content_hash=_content_hash(challenge, contributor, model_artifact.sha256, source_artifact, writeup),
+            content_hash=_content_hash(
+                challenge, contributor, model_artifact.sha256, source_artifact, writeup
+            ),
         )
         submission.builds_on_submissions.set(cited_submissions)
         submission.builds_on_clues.set(cited_clues)
@@ -157,7 +163,11 @@ def submission_record_scores(*, submission_id: int, public_score: float, private
 def submission_mark_failed(*, submission_id: int, reason: str, kind: str = FailureKind.CONTRIBUTOR) -> bool:
     """Fail a submission with a reason the contributor can read; infrastructure failures cost no quota."""
     return _move(
-        submission_id, SubmissionStatus.FAILED, failure_reason=reason, failure_kind=kind, finished_at=timezone.now()
+        submission_id,
+        SubmissionStatus.FAILED,
+        failure_reason=reason,
+        failure_kind=kind,
+        finished_at=timezone.now(),
     )
 
 
@@ -176,4 +186,3 @@ def submission_get(*, submission_id: int) -> Submission:
         return Submission.objects.select_related("challenge", "contributor").get(pk=submission_id)
     except Submission.DoesNotExist as exc:
         raise NotFound(f"There is no submission #{submission_id}.") from exc
-

@@ -19,7 +19,18 @@ from bounties.services.artifacts import read_head
 
 MODEL_SUFFIXES = {".safetensors": ModelFormat.SAFETENSORS, ".onnx": ModelFormat.ONNX}
 # Loading any of these can execute code embedded in the file (pickle, TorchScript, torch.export, Keras).
-CODE_RUNNING_SUFFIXES = {".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".joblib", ".pt2", ".h5", ".keras"}
+CODE_RUNNING_SUFFIXES = {
+    ".pt",
+    ".pth",
+    ".bin",
+    ".ckpt",
+    ".pkl",
+    ".pickle",
+    ".joblib",
+    ".pt2",
+    ".h5",
+    ".keras",
+}
 SOURCE_ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
 PICKLE_OPCODE_PROTO = 0x80
 ZIP_MAGIC = b"PK\x03\x04"
@@ -67,7 +78,9 @@ def _check_model_content(upload: UploadedFile, model_format: str, accepted: str)
     if model_format == ModelFormat.SAFETENSORS:
         header_length = int.from_bytes(head[:8], "little") if len(head) >= 8 else 0
         if len(head) < 9 or header_length <= 0 or header_length > (upload.size or 0) or head[8:9] != b"{":
-            raise InvalidUpload("Not a safetensors file: its header is missing or malformed.", field="model_file")
+            raise InvalidUpload(
+                "Not a safetensors file: its header is missing or malformed.", field="model_file"
+            )
 
 
 def check_source_archive(*, upload: UploadedFile) -> None:
