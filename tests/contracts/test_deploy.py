@@ -1,0 +1,65 @@
+"""The deployed set is wired exactly as designed: roles, owners, funds, clocks, parameters, sizes."""
+
+from __future__ import annotations
+
+from governance.chain.abi import load_artifact
+from governance.chain.deploy import ZERO_ADDRESS
+from governance.chain.timelock import DEFAULT_ADMIN_ROLE
+from tests.contracts.helpers import MEMBER_STAKE, Dao
+
+EIP170_LIMIT = 24_576
+
+
+def test_timelock_roles_are_exactly_governor_open_executor_and_no_deployer(dao: Dao) -> None:
+    deployment, actors = dao.deployment, dao.actors
+    holders = dao.timelock.role_holders(from_block=deployment.first_block)
+    assert holders == {
+        "admin": {deployment.timelock},  # the timelock administers itself, nobody else
+        "proposer": {deployment.governor},
+        "canceller": {deployment.governor},
+        "executor": {ZERO_ADDRESS},  # anyone may execute what passed the vote and the delay
+    }
+    assert not dao.timelock.has_role(role=DEFAULT_ADMIN_ROLE, account=actors.deployer.address)
+
+
+def test_the_timelock_not_the_governor_holds_the_treasury_and_owns_everything(dao: Dao) -> None:
+    deployment, token, escrow = dao.deployment, dao.token, dao.escrow
+    assert token.balance_of(deployment.timelock) == dao.params.treasury_amount
+    assert token.balance_of(deployment.governor) == 0
+    assert dao.client.w3.eth.get_balance(deployment.governor) == 0
+    assert token.owner() == deployment.timelock
+    assert escrow.owner() == deployment.timelock
+    assert escrow.treasury() == deployment.timelock
+    assert dao.governor.timelock() == deployment.timelock
+    assert token.total_supply() == dao.params.treasury_amount + 5 * MEMBER_STAKE
+
+
+def test_token_and_governor_share_the_timestamp_clock(dao: Dao) -> None:
+    assert dao.token.clock_mode() == dao.governor.clock_mode() == "mode=timestamp"
+    assert dao.token.clock() == dao.client.latest_timestamp()
+
+
+def test_governance_parameters_are_the_ones_asked_for(dao: Dao) -> None:
+    params, governor, escrow = dao.params, dao.governor, dao.escrow
+    assert (governor.voting_delay(), governor.voting_period()) == (params.voting_delay, params.voting_period)
+    assert governor.late_quorum_extension() == params.late_quorum_extension
+    assert dao.timelock.min_delay() == params.timelock_delay
+    assert escrow.evaluators() == [e.address for e in dao.actors.evaluators]
+    assert escrow.evaluator_threshold() == params.evaluator_threshold
+    assert escrow.guardian() == dao.actors.guardian.address
+    assert escrow.token() == dao.deployment.token
+
+
+def test_every_contract_fits_the_eip170_size_limit_on_chain(dao: Dao) -> None:
+    deployment = dao.deployment
+    addresses = {
+        "ClueToken": deployment.token,
+        "ClueGovernor": deployment.governor,
+        "TimelockController": deployment.timelock,
+        "PrizeEscrow": deployment.escrow,
+    }
+    for name, address in addresses.items():
+        code = dao.client.w3.eth.get_code(address)
+        assert 0 < len(code) <= EIP170_LIMIT, name
+        # Immutables are filled in at deployment, so compare lengths rather than bytes.
+        assert len(code) == len(bytes.fromhex(load_artifact(name).deployed_bytecode[2:])), name
