@@ -79,7 +79,9 @@ def _check_arrays(inputs: np.ndarray, labels: np.ndarray) -> None:
             f"'inputs' has {inputs.shape[0]} rows but 'labels' has {labels.shape[0]}: they must match."
         )
     if inputs.shape[0] < 2:
-        raise HiddenDataError("A hidden test set needs at least 2 rows to split into public and private parts.")
+        raise HiddenDataError(
+            "A hidden test set needs at least 2 rows to split into public and private parts."
+        )
     for name, array in (("inputs", inputs), ("labels", labels)):
         if array.dtype.kind not in "biuf":
             raise HiddenDataError(f"'{name}' must hold numbers, not {array.dtype}.")

@@ -15,7 +15,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bounties.metrics import Metric
-from bounties.models import Artifact, Challenge, Clue, HiddenDataset, ModelFormat, Submission, SubmissionStatus
+from bounties.models import (
+    Artifact,
+    Challenge,
+    Clue,
+    HiddenDataset,
+    ModelFormat,
+    Submission,
+    SubmissionStatus,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -121,7 +129,11 @@ def safetensors_bytes(tensors: dict[str, np.ndarray] | None = None) -> bytes:
     payload = b""
     for name, array in tensors.items():
         raw = np.ascontiguousarray(array).tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
+        header[name] = {
+            "dtype": "F32",
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(raw)],
+        }
         offset += len(raw)
         payload += raw
     header_bytes = json.dumps(header).encode()
