@@ -32,8 +32,8 @@ class GovernanceParams:
     evaluator_threshold: int = 1
     guardian: str | None = None  # None: the deployer (dev only)
     prize_token: str | None = None  # None: prizes are paid in the governance token
-    token_name: str = "Clueboard"
-    token_symbol: str = "CLUE"
+    erc20_name: str = "Clueboard"  # name and symbol of the governance token
+    erc20_symbol: str = "CLUE"
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,13 @@ def deploy_contracts(
     params = params or GovernanceParams()
     evaluators = tuple(Web3.to_checksum_address(a) for a in params.evaluators) or (deployer.address,)
     if not 1 <= params.evaluator_threshold <= len(evaluators):
-        raise ValueError(f"threshold {params.evaluator_threshold} impossible with {len(evaluators)} evaluators")
+        raise ValueError(
+            f"threshold {params.evaluator_threshold} impossible with {len(evaluators)} evaluators"
+        )
     first_block = client.w3.eth.block_number + 1
-    timelock = client.deploy("TimelockController", params.timelock_delay, [], [], deployer.address, sender=deployer)
+    timelock = client.deploy(
+        "TimelockController", params.timelock_delay, [], [], deployer.address, sender=deployer
+    )
     token = _deploy_token(client, deployer, timelock, members, params)
     governor = client.deploy(
         "ClueGovernor",
@@ -92,7 +96,9 @@ def deploy_contracts(
         sender=deployer,
     )
     _wire_timelock(client, deployer, timelock, governor)
-    return Deployment(client.chain_id, token, timelock, governor, escrow, prize_token, first_block, evaluators)
+    return Deployment(
+        client.chain_id, token, timelock, governor, escrow, prize_token, first_block, evaluators
+    )
 
 
 def _deploy_token(
@@ -105,7 +111,7 @@ def _deploy_token(
     holders = [timelock, *(Web3.to_checksum_address(member) for member in members)]
     amounts = [params.treasury_amount, *members.values()]
     return client.deploy(
-        "ClueToken", params.token_name, params.token_symbol, holders, amounts, timelock, sender=deployer
+        "ClueToken", params.erc20_name, params.erc20_symbol, holders, amounts, timelock, sender=deployer
     )
 
 

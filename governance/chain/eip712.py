@@ -68,4 +68,6 @@ def sign_typed_data(account: LocalAccount, document: dict[str, Any]) -> bytes:
 
 def recover_signer(document: dict[str, Any], signature: bytes) -> ChecksumAddress:
     """The address that signed `document` (EOA signatures only; contract wallets need a simulation)."""
-    return Web3.to_checksum_address(Account.recover_message(encode_typed_data(full_message=document), signature=signature))
+    return Web3.to_checksum_address(
+        Account.recover_message(encode_typed_data(full_message=document), signature=signature)
+    )

@@ -11,6 +11,7 @@ from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from web3 import Web3
+from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from governance.chain.client import ChainClient
@@ -96,7 +97,7 @@ class PrizeEscrow:
         """Open a challenge; returns its id. Raises ContractRevertError (InvalidDeadlines)."""
         call = self.contract.functions.createChallenge(spec_hash, submission_deadline, award_deadline)
         receipt = self.client.transact(call, sender=sender)
-        (event,) = self.contract.events.ChallengeCreated().process_receipt(receipt)
+        (event,) = self.contract.events.ChallengeCreated().process_receipt(receipt, errors=DISCARD)
         return int(event["args"]["id"])
 
     def fund(self, *, sender: LocalAccount, challenge_id: int, amount: int) -> TxReceipt:
@@ -191,12 +192,16 @@ class PrizeEscrow:
         domain = read_domain(self.client, self.contract)
         return typed_data(domain, "ResultsAttestation", _ATTESTATION_FIELDS, message)
 
-    def sign_attestation(self, *, evaluator: LocalAccount, challenge_id: int, results_hash: bytes) -> Attestation:
+    def sign_attestation(
+        self, *, evaluator: LocalAccount, challenge_id: int, results_hash: bytes
+    ) -> Attestation:
         """Sign these results as `evaluator` (the evaluator service holds the key)."""
         document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
         return Attestation(evaluator.address, sign_typed_data(evaluator, document))
 
-    def attestation_signer(self, *, challenge_id: int, results_hash: bytes, signature: bytes) -> ChecksumAddress:
+    def attestation_signer(
+        self, *, challenge_id: int, results_hash: bytes, signature: bytes
+    ) -> ChecksumAddress:
         """Who signed an attestation; check it is an evaluator before relaying."""
         document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
         return recover_signer(document, signature)
@@ -210,8 +215,20 @@ class PrizeEscrow:
     def challenge(self, challenge_id: int) -> ChallengeRecord:
         """Every stored field; raises ContractRevertError (ChallengeNotFound) for unknown ids."""
         raw = self.client.call(self.contract.functions.getChallenge(challenge_id))
-        *fields, stored_state = raw
-        return ChallengeRecord(*fields, stored_state=ChallengeState(stored_state))
+        spec, results, escrowed, awarded, claimed, refunded, swept, submission, award, claim, state = raw
+        return ChallengeRecord(
+            spec_hash=bytes(spec),
+            results_hash=bytes(results),
+            escrowed=escrowed,
+            awarded=awarded,
+            claimed=claimed,
+            refunded=refunded,
+            swept=swept,
+            submission_deadline=submission,
+            award_deadline=award,
+            claim_deadline=claim,
+            stored_state=ChallengeState(state),
+        )
 
     def owed(self, *, challenge_id: int, account: str) -> int:
         """What `account` can still claim from the challenge."""

@@ -15,10 +15,10 @@ class Erc20:
 
     artifact = "PlainToken"
 
-    def __init__(self, client: ChainClient, address: str) -> None:
+    def __init__(self, client: ChainClient, address: str, *, artifact: str | None = None) -> None:
         self.client = client
         self.address: ChecksumAddress = Web3.to_checksum_address(address)
-        self.contract = client.contract(self.artifact, self.address)
+        self.contract = client.contract(artifact or self.artifact, self.address)
 
     def balance_of(self, account: str) -> int:
         """Balance of `account`."""

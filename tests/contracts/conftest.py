@@ -41,7 +41,7 @@ def dao(client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
         evaluator_threshold=TEST_PARAMS_EVALUATOR_THRESHOLD,
         guardian=actors.guardian.address,
     )
-    members = {member.address: MEMBER_STAKE for member in actors.members}
+    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
     deployment = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
     dao = Dao(client, chain, deployment, params, actors)
     for member in actors.members:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3 import Web3
@@ -12,6 +14,7 @@ from web3 import Web3
 from governance.chain.anvil import DevChain
 from governance.chain.client import ChainClient
 from governance.chain.deploy import TOKEN_UNIT, Deployment, GovernanceParams
+from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import Attestation, PrizeEscrow
 from governance.chain.governor import Governor, Proposal, ProposalAction, VoteSupport
 from governance.chain.timelock import Timelock
@@ -129,7 +132,9 @@ class EscrowLab:
         self.token.approve(sender=funder, spender=self.escrow.address, amount=amount)
         self.escrow.fund(sender=funder, challenge_id=challenge_id, amount=amount)
 
-    def attest(self, challenge_id: int, results: bytes, *, signers: Sequence[LocalAccount] | None = None) -> None:
+    def attest(
+        self, challenge_id: int, results: bytes, *, signers: Sequence[LocalAccount] | None = None
+    ) -> None:
         """Close submissions (time travel) and attest `results` with the first two evaluators."""
         deadline = self.escrow.challenge(challenge_id).submission_deadline
         if self.client.latest_timestamp() <= deadline:
@@ -142,14 +147,18 @@ class EscrowLab:
             attestations=self.attestations(challenge_id, results, chosen),
         )
 
-    def attestations(self, challenge_id: int, results: bytes, signers: Sequence[LocalAccount]) -> list[Attestation]:
+    def attestations(
+        self, challenge_id: int, results: bytes, signers: Sequence[LocalAccount]
+    ) -> list[Attestation]:
         """Signatures of `signers` over `results`."""
         return [
             self.escrow.sign_attestation(evaluator=signer, challenge_id=challenge_id, results_hash=results)
             for signer in signers
         ]
 
-    def award(self, challenge_id: int, results: bytes, payouts: dict[str, int], *, window: int = CLAIM_WINDOW) -> None:
+    def award(
+        self, challenge_id: int, results: bytes, payouts: dict[str, int], *, window: int = CLAIM_WINDOW
+    ) -> None:
         """Award as the timelock would after a vote (the stand-in owner calls the escrow directly)."""
         self.as_owner("award", challenge_id, results, list(payouts), list(payouts.values()), window)
 
@@ -171,3 +180,11 @@ def results(label: str) -> bytes:
 def fresh_address(label: str) -> str:
     """A deterministic address nobody holds a key for (a new token holder)."""
     return Web3.to_checksum_address(keccak(text=f"address:{label}")[-20:])
+
+
+@contextmanager
+def reverts(error_name: str) -> Iterator[pytest.ExceptionInfo[ContractRevertError]]:
+    """Expect a ContractRevertError carrying the custom error `error_name`."""
+    with pytest.raises(ContractRevertError) as info:
+        yield info
+    assert info.value.name == error_name, str(info.value)

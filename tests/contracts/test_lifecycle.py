@@ -34,7 +34,9 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
 
     # Submissions are committed before the deadline; the first commit of a hash keeps priority.
     for contributor in (first, second):
-        escrow.commit(sender=contributor, challenge_id=challenge_id, submission_hash=keccak(text=contributor.address))
+        escrow.commit(
+            sender=contributor, challenge_id=challenge_id, submission_hash=keccak(text=contributor.address)
+        )
     assert escrow.commitment(keccak(text=first.address)).committer == first.address
 
     # After the deadline two of the three evaluators attest the leaderboard; the relayer pays the gas.
@@ -62,15 +64,23 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
     dao.open_vote(proposal_id)
 
     # One member votes directly; two sign ballots that the relayer submits (one with a reason).
-    governor.cast_vote(sender=actors.members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced")
+    governor.cast_vote(
+        sender=actors.members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced"
+    )
     for voter, reason in ((actors.members[1], None), (actors.members[2], "scores match the report")):
-        ballot = governor.ballot_for(proposal_id=proposal_id, voter=voter.address, support=VoteSupport.FOR, reason=reason)
+        ballot = governor.ballot_for(
+            proposal_id=proposal_id, voter=voter.address, support=VoteSupport.FOR, reason=reason
+        )
         signature = governor.sign_ballot(voter=voter, ballot=ballot)
         assert governor.ballot_signer(ballot=ballot, signature=signature) == voter.address
         governor.cast_vote_by_sig(relayer=actors.relayer, ballot=ballot, signature=signature)
     against, in_favour, abstain = governor.proposal_votes(proposal_id)
     snapshot = governor.proposal_snapshot(proposal_id)
-    assert (against, in_favour, abstain) == (0, 3 * token.get_past_votes(account=actors.members[0].address, timepoint=snapshot), 0)
+    assert (against, in_favour, abstain) == (
+        0,
+        3 * token.get_past_votes(account=actors.members[0].address, timepoint=snapshot),
+        0,
+    )
     assert in_favour >= governor.quorum(snapshot)
 
     dao.close_vote(proposal_id)
@@ -95,5 +105,10 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
 
     # The other challenge was not touched, and the escrow still holds exactly its pool plus the remainder.
     other = escrow.challenge(other_id)
-    assert (other.escrowed, other.awarded, other.claimed, other.stored_state) == (2 * PRIZE, 0, 0, ChallengeState.OPEN)
+    assert (other.escrowed, other.awarded, other.claimed, other.stored_state) == (
+        2 * PRIZE,
+        0,
+        0,
+        ChallengeState.OPEN,
+    )
     assert token.balance_of(escrow.address) == 2 * PRIZE + 100 * 10**18
