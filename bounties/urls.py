@@ -1,4 +1,32 @@
-from django.urls import URLPattern, URLResolver
+"""Web pages of the bounties app."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from bounties.views import challenges, clues, profiles, submissions
 
 app_name = "bounties"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", challenges.challenge_list_view, name="challenge-list"),
+    path("challenges/<slug:slug>/", challenges.challenge_detail_view, name="challenge-detail"),
+    path("challenges/<slug:slug>/submit/", submissions.submission_create_view, name="submission-create"),
+    path("challenges/<slug:slug>/clues/new/", clues.clue_create_view, name="clue-create"),
+    path("submissions/<int:submission_id>/", submissions.submission_detail_view, name="submission-detail"),
+    path(
+        "submissions/<int:submission_id>/status/",
+        submissions.submission_status_view,
+        name="submission-status",
+    ),
+    path(
+        "submissions/<int:submission_id>/files/<str:kind>/",
+        submissions.submission_file_view,
+        name="submission-file",
+    ),
+    path("clues/", clues.clue_list_view, name="clue-list"),
+    path("clues/<int:clue_id>/", clues.clue_detail_view, name="clue-detail"),
+    path(
+        "clues/<int:clue_id>/attachments/<int:attachment_id>/",
+        clues.clue_attachment_view,
+        name="clue-attachment",
+    ),
+    path("u/<str:username>/", profiles.contributor_profile_view, name="contributor-profile"),
+]

@@ -1,0 +1,110 @@
+"""HTML forms: they parse and label input; the rules they feed are checked by the services."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from bounties.errors import ApplicationError
+from bounties.metrics import Metric
+from bounties.models import ChallengeStatus
+
+LISTED_STATUSES = [
+    (value, label) for value, label in ChallengeStatus.choices if value != ChallengeStatus.DRAFT
+]
+
+
+class ChallengeFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *LISTED_STATUSES])
+    metric = forms.ChoiceField(label="Metric", required=False, choices=[("", "Any metric"), *Metric.choices])
+
+
+class IdListField(forms.CharField):
+    """Ids typed as "12, #15 17": any separator, an optional leading '#'."""
+
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        tokens = [token for token in re.split(r"[\s,;]+", text) if token]
+        ids: list[int] = []
+        for token in tokens:
+            digits = token.removeprefix("#")
+            if not digits.isdigit():
+                raise forms.ValidationError(f"'{token}' is not an id; write numbers such as 12, 15.")
+            ids.append(int(digits))
+        return ids
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks their number and sizes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
+
+
+def _citation_fields(form: forms.Form) -> None:
+    form.fields["builds_on_submissions"] = IdListField(
+        label="Builds on submissions",
+        required=False,
+        help_text="Ids of the published submissions this work builds on, e.g. 12, 15.",
+    )
+    form.fields["builds_on_clues"] = IdListField(
+        label="Builds on clues",
+        required=False,
+        help_text="Ids of the clues this work builds on, e.g. 3, 7.",
+    )
+
+
+class SubmissionForm(forms.Form):
+    model_file = forms.FileField(label="Model file")
+    source_archive = forms.FileField(
+        label="Source archive",
+        required=False,
+        help_text="A .zip or .tar(.gz) of the code that trained the model. Optional, but required for "
+        "prize eligibility: winning work is published openly.",
+    )
+    title = forms.CharField(label="Title", max_length=200, required=False)
+    writeup = forms.CharField(
+        label="Write-up",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Markdown. What you tried and what you learned.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _citation_fields(self)
+
+
+class ClueForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    writeup = forms.CharField(
+        label="Write-up", widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown."
+    )
+    code_url = forms.URLField(
+        label="Code link", required=False, assume_scheme="https", help_text="A repository or notebook URL."
+    )
+    attachments = MultipleFileField(label="Attachments", required=False, help_text="Up to 10 files.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _citation_fields(self)
+
+
+def add_application_error(form: forms.Form, error: ApplicationError) -> int:
+    """Show a service's error on its field (or on the form) and return the status code to answer with."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    return error.status_code

@@ -1,0 +1,59 @@
+"""Template filters for Clueboard pages: Markdown, token amounts, scores, and visibility questions.
+
+The visibility filters only ask the selectors; the rules themselves stay in bounties.selectors.visibility.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from bounties.models import Challenge, Submission
+from bounties.rendering import render_markdown
+from bounties.selectors.visibility import private_scores_revealed, submission_is_published
+
+register = template.Library()
+
+TOKEN_DECIMALS = 18
+# Enough digits for any uint256 amount, so the division by 10**18 is always exact.
+TOKEN_PRECISION = 100
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str | None) -> SafeString:
+    """Sanitised HTML: render_markdown strips scripts, so marking it safe is sound."""
+    return mark_safe(render_markdown(text or ""))  # noqa: S308
+
+
+@register.filter
+def tokens(base_units: int | str | None) -> str:
+    """Base units as whole tokens with 18 decimals, grouped, without trailing zeros: 1500000000000000000 -> 1.5."""
+    if base_units is None or base_units == "":
+        return "—"
+    with localcontext() as context:
+        context.prec = TOKEN_PRECISION
+        amount = Decimal(int(base_units)).scaleb(-TOKEN_DECIMALS)
+        whole, _, fraction = f"{amount:f}".partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}"
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """Six decimals, as leaderboards compare scores closer than a rounded figure shows."""
+    if value is None:
+        return "—"
+    return f"{value:.6f}"
+
+
+@register.filter
+def private_revealed(challenge: Challenge) -> bool:
+    return private_scores_revealed(challenge)
+
+
+@register.filter
+def is_published(submission: Submission) -> bool:
+    return submission_is_published(submission)

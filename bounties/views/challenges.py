@@ -1,0 +1,76 @@
+"""The challenge list and the challenge page with its rules, leaderboard, chart and clues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bounties.forms import ChallengeFilterForm
+from bounties.models import Challenge
+from bounties.selectors.challenges import challenge_get_visible, challenge_list
+from bounties.selectors.clues import clue_list
+from bounties.selectors.leaderboard import PRIVATE, ScorePoint, leaderboard_for, score_history
+from bounties.selectors.quota import submission_quota
+from bounties.selectors.submissions import submissions_of_contributor
+from bounties.services.uploads import accepted_formats_text
+from bounties.views.common import application_errors_as_pages
+
+CHALLENGES_PER_PAGE = 20
+LEADERBOARD_SIZE = 100
+RECENT_CLUES = 5
+OWN_RECENT_SUBMISSIONS = 10
+
+
+def challenge_list_view(request: HttpRequest) -> HttpResponse:
+    form = ChallengeFilterForm(request.GET or None)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    challenges = challenge_list(
+        status=filters.get("status") or None,
+        metric=filters.get("metric") or None,
+        search=filters.get("q") or None,
+    )
+    page = Paginator(challenges, CHALLENGES_PER_PAGE).get_page(request.GET.get("page"))
+    # Pagination links keep the filters.
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "filter_query": query.urlencode()}
+    return render(request, "bounties/challenge_list.html", context)
+
+
+def _chart_points(points: list[ScorePoint]) -> list[dict[str, Any]]:
+    return [
+        {"t": point.submitted_at.isoformat(), "score": point.score, "best": point.best_so_far}
+        for point in points
+    ]
+
+
+def _own_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
+    if not request.user.is_authenticated:
+        return {}
+    own = submissions_of_contributor(contributor=request.user, viewer=request.user)
+    return {
+        "quota": submission_quota(challenge=challenge, contributor=request.user),
+        "own_submissions": list(
+            own.filter(challenge=challenge).prefetch_related(None)[:OWN_RECENT_SUBMISSIONS]
+        ),
+    }
+
+
+@application_errors_as_pages
+def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = challenge_get_visible(slug=slug, viewer=request.user)
+    leaderboard = leaderboard_for(challenge, limit=LEADERBOARD_SIZE)
+    context = {
+        "challenge": challenge,
+        "hidden_dataset": getattr(challenge, "hidden_dataset", None),
+        "accepted_formats": accepted_formats_text(challenge.accepted_formats),
+        "leaderboard": leaderboard,
+        "leaderboard_is_private": leaderboard.phase == PRIVATE,
+        "score_points": _chart_points(score_history(challenge)),
+        "recent_clues": list(clue_list(challenge_slug=challenge.slug)[:RECENT_CLUES]),
+        **_own_context(request, challenge),
+    }
+    return render(request, "bounties/challenge_detail.html", context)
