@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm, UsernameField
 
 
-class SignUpForm(UserCreationForm[Any]):
+class SignUpForm(UserCreationForm):
     email = forms.EmailField(label="Email", help_text="Used to reach you about prizes; never shown.")
 
     class Meta:
