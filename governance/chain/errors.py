@@ -9,6 +9,7 @@ from typing import Any
 from eth_abi import decode as abi_decode
 from eth_utils import keccak
 from eth_utils.abi import collapse_if_tuple
+from web3 import Web3
 from web3.exceptions import ContractLogicError
 
 from governance.chain.abi import artifact_names, load_artifact
@@ -108,7 +109,12 @@ def decode_revert(data: bytes | str) -> DecodedRevert:
         values = abi_decode(list(spec.arg_types), raw[4:])
     except Exception:  # malformed data from a non-conforming contract
         return DecodedRevert("UnknownError", {"data": "0x" + raw.hex()}, selector)
-    return DecodedRevert(spec.name, dict(zip(spec.arg_names, values, strict=True)), selector)
+    shown = [_checksummed(kind, value) for kind, value in zip(spec.arg_types, values, strict=True)]
+    return DecodedRevert(spec.name, dict(zip(spec.arg_names, shown, strict=True)), selector)
+
+
+def _checksummed(kind: str, value: Any) -> Any:
+    return Web3.to_checksum_address(value) if kind == "address" else value
 
 
 def revert_from_exception(error: ContractLogicError) -> DecodedRevert:

@@ -208,6 +208,11 @@ class PrizeEscrow:
 
     # ------------------------------------------------------------ reads
 
+    def events(self, receipt: TxReceipt, event_name: str) -> list[dict[str, Any]]:
+        """Arguments of every `event_name` the escrow emitted in the transaction of `receipt`."""
+        event = self.contract.events[event_name]()
+        return [dict(log["args"]) for log in event.process_receipt(receipt, errors=DISCARD)]
+
     def state(self, challenge_id: int) -> ChallengeState:
         """The challenge's state now (CLOSED once the submission deadline passed)."""
         return ChallengeState(self.client.call(self.contract.functions.stateOf(challenge_id)))
