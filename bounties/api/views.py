@@ -174,6 +174,8 @@ class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
     filterset_class = ClueFilter
     search_fields = ("title",)
     ordering_fields = ("created_at", "n_cited_by")
+    # The selector's GROUP BY drops the model's default ordering, and pages need a stable order.
+    ordering = ("-created_at", "-id")
     lookup_value_regex = "[0-9]+"
     parser_classes = (MultiPartParser, FormParser)
 
