@@ -53,3 +53,11 @@ def test_documentation_pages_render_with_local_assets(anon_client: APIClient, pa
     assert marker in body
     assert "drf_spectacular_sidecar" in body
     assert "cdn.jsdelivr.net" not in body
+
+
+@pytest.mark.django_db
+def test_api_root_lists_the_resources(anon_client: APIClient) -> None:
+    response = anon_client.get("/api/v1/", HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert set(response.json()) == {"challenges", "submissions", "clues"}
