@@ -35,7 +35,10 @@ class ChainClient:
     @classmethod
     def connect(cls, rpc_url: str, *, request_timeout: float = 10.0) -> ChainClient:
         """Connect to a JSON-RPC endpoint over HTTP; every request times out after `request_timeout` s."""
-        provider = Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": request_timeout})
+        # cache_allowed_requests caches eth_chainId, which web3 otherwise asks for before every call.
+        provider = Web3.HTTPProvider(
+            rpc_url, request_kwargs={"timeout": request_timeout}, cache_allowed_requests=True
+        )
         return cls(Web3(provider))
 
     @property

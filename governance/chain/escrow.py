@@ -15,7 +15,7 @@ from web3.logs import DISCARD
 from web3.types import TxReceipt
 
 from governance.chain.client import ChainClient
-from governance.chain.eip712 import read_domain, recover_signer, sign_typed_data, typed_data
+from governance.chain.eip712 import Eip712Domain, read_domain, recover_signer, sign_typed_data, typed_data
 from governance.chain.governor import ProposalAction
 
 _ATTESTATION_FIELDS = [
@@ -88,6 +88,7 @@ class PrizeEscrow:
         self.client = client
         self.address: ChecksumAddress = Web3.to_checksum_address(address)
         self.contract = client.contract("PrizeEscrow", self.address)
+        self._domain: Eip712Domain | None = None
 
     # ------------------------------------------------------------ actions anyone can take
 
@@ -189,8 +190,13 @@ class PrizeEscrow:
             "resultsHash": results_hash,
             "specHash": self.challenge(challenge_id).spec_hash,
         }
-        domain = read_domain(self.client, self.contract)
-        return typed_data(domain, "ResultsAttestation", _ATTESTATION_FIELDS, message)
+        return typed_data(self.domain(), "ResultsAttestation", _ATTESTATION_FIELDS, message)
+
+    def domain(self) -> Eip712Domain:
+        """The escrow's EIP-712 domain, read from the chain once (it is fixed at deployment)."""
+        if self._domain is None:
+            self._domain = read_domain(self.client, self.contract)
+        return self._domain
 
     def sign_attestation(
         self, *, evaluator: LocalAccount, challenge_id: int, results_hash: bytes

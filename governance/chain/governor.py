@@ -103,6 +103,7 @@ class Governor:
         self.client = client
         self.address: ChecksumAddress = Web3.to_checksum_address(address)
         self.contract = client.contract("ClueGovernor", self.address)
+        self._domain: Eip712Domain | None = None
 
     # ------------------------------------------------------------ proposals
 
@@ -187,8 +188,10 @@ class Governor:
         return int(self.client.call(self.contract.functions.nonces(voter, key)))
 
     def domain(self) -> Eip712Domain:
-        """The governor's EIP-712 domain, read from the chain."""
-        return read_domain(self.client, self.contract)
+        """The governor's EIP-712 domain, read from the chain once (name, chain and address are fixed)."""
+        if self._domain is None:
+            self._domain = read_domain(self.client, self.contract)
+        return self._domain
 
     # ------------------------------------------------------------ reads
 

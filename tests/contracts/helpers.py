@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 import pytest
 from eth_account.signers.local import LocalAccount
@@ -62,19 +63,19 @@ class Dao:
     params: GovernanceParams
     actors: Actors
 
-    @property
+    @cached_property
     def token(self) -> GovernanceToken:
         return GovernanceToken(self.client, self.deployment.token)
 
-    @property
+    @cached_property
     def governor(self) -> Governor:
         return Governor(self.client, self.deployment.governor)
 
-    @property
+    @cached_property
     def timelock(self) -> Timelock:
         return Timelock(self.client, self.deployment.timelock)
 
-    @property
+    @cached_property
     def escrow(self) -> PrizeEscrow:
         return PrizeEscrow(self.client, self.deployment.escrow)
 
