@@ -6,7 +6,7 @@ from eth_utils import keccak
 
 from governance.chain.errors import decode_revert
 from governance.chain.escrow import ChallengeState
-from tests.contracts.helpers import CLAIM_WINDOW, EscrowLab, fresh_address, reverts, results
+from tests.contracts.helpers import CLAIM_WINDOW, EscrowLab, fresh_address, results, reverts
 
 POOL = 1_000
 
