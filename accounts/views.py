@@ -17,7 +17,7 @@ from accounts.services import api_token_get, api_token_regenerate
 def signup_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("bounties:challenge-list")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST) if request.method == "POST" else SignUpForm()
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

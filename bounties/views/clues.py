@@ -74,7 +74,8 @@ def _create_from_form(request: HttpRequest, form: ClueForm, challenge: Any) -> C
 @application_errors_as_pages
 def clue_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
-    form = ClueForm(request.POST or None, request.FILES or None)
+    # An empty POST is still a submitted form: it must show its errors, not a blank form.
+    form = ClueForm(request.POST, request.FILES) if request.method == "POST" else ClueForm()
     status = 200
     if request.method == "POST":
         status = 400

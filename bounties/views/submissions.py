@@ -41,7 +41,8 @@ def _create_from_form(request: HttpRequest, form: SubmissionForm, challenge: Any
 @application_errors_as_pages
 def submission_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    # An empty POST is still a submitted form: it must show its errors, not a blank form.
+    form = SubmissionForm(request.POST, request.FILES) if request.method == "POST" else SubmissionForm()
     status = 200
     if request.method == "POST":
         status = 400
