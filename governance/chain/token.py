@@ -8,6 +8,13 @@ from web3 import Web3
 from web3.types import TxReceipt
 
 from governance.chain.client import ChainClient
+from governance.chain.eip712 import read_domain, sign_typed_data, typed_data
+
+_DELEGATION_FIELDS = [
+    {"name": "delegatee", "type": "address"},
+    {"name": "nonce", "type": "uint256"},
+    {"name": "expiry", "type": "uint256"},
+]
 
 
 class Erc20:
@@ -53,6 +60,29 @@ class GovernanceToken(Erc20):
     def delegate(self, *, sender: LocalAccount, delegatee: str) -> TxReceipt:
         """Give `sender`'s voting power to `delegatee` (itself to vote directly)."""
         return self.client.transact(self.contract.functions.delegate(delegatee), sender=sender)
+
+    def delegation_typed_data(self, *, delegatee: str, nonce: int, expiry: int) -> dict[str, object]:
+        """The EIP-712 `Delegation` document a member signs to delegate without paying gas."""
+        message = {"delegatee": Web3.to_checksum_address(delegatee), "nonce": nonce, "expiry": expiry}
+        return typed_data(read_domain(self.client, self.contract), "Delegation", _DELEGATION_FIELDS, message)
+
+    def sign_delegation(self, *, holder: LocalAccount, delegatee: str, expiry: int) -> tuple[int, bytes]:
+        """Sign a delegation with the holder's next nonce; returns (nonce, signature)."""
+        nonce = self.nonce(holder.address)
+        document = self.delegation_typed_data(delegatee=delegatee, nonce=nonce, expiry=expiry)
+        return nonce, sign_typed_data(holder, document)
+
+    def delegate_by_sig(
+        self, *, relayer: LocalAccount, delegatee: str, nonce: int, expiry: int, signature: bytes
+    ) -> TxReceipt:
+        """Relay a signed delegation; raises ContractRevertError (e.g. VotesExpiredSignature)."""
+        r, s, v = signature[:32], signature[32:64], signature[64]
+        call = self.contract.functions.delegateBySig(delegatee, nonce, expiry, v, r, s)
+        return self.client.transact(call, sender=relayer)
+
+    def nonce(self, account: str) -> int:
+        """The account's next permit / delegation nonce."""
+        return int(self.client.call(self.contract.functions.nonces(account)))
 
     def delegates(self, account: str) -> ChecksumAddress:
         """Who `account` has delegated to (the zero address if nobody)."""

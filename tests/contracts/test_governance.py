@@ -170,3 +170,27 @@ def test_only_the_timelock_can_award_or_mint(dao: Dao) -> None:
         dao.client.transact(escrow_award, sender=dao.actors.deployer)
     with reverts("OwnableUnauthorizedAccount"):
         dao.token.mint(sender=dao.actors.deployer, to=dao.actors.deployer.address, amount=1)
+
+
+def test_a_member_can_delegate_by_signature_without_paying_gas(dao: Dao) -> None:
+    holder, delegate = dao.actors.outsider, dao.actors.members[0]
+    dao.token.transfer(sender=dao.actors.members[4], to=holder.address, amount=1_000)
+    expiry = dao.client.latest_timestamp() + 3600
+    nonce, signature = dao.token.sign_delegation(holder=holder, delegatee=delegate.address, expiry=expiry)
+    dao.token.delegate_by_sig(
+        relayer=dao.actors.relayer,
+        delegatee=delegate.address,
+        nonce=nonce,
+        expiry=expiry,
+        signature=signature,
+    )
+    assert dao.token.delegates(holder.address) == delegate.address
+    assert dao.token.get_votes(delegate.address) == MEMBER_STAKE + 1_000
+    with reverts("InvalidAccountNonce"):  # the same signature cannot be replayed
+        dao.token.delegate_by_sig(
+            relayer=dao.actors.relayer,
+            delegatee=delegate.address,
+            nonce=nonce,
+            expiry=expiry,
+            signature=signature,
+        )
