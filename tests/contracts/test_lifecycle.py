@@ -26,12 +26,9 @@ def _create_and_fund(dao: Dao, label: str, amount: int) -> int:
     return challenge_id
 
 
-def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
-    escrow, governor, token, actors = dao.escrow, dao.governor, dao.token, dao.actors
+def _commit_and_attest(dao: Dao, challenge_id: int, leaderboard: bytes) -> None:
+    escrow, actors = dao.escrow, dao.actors
     first, second = actors.funders[0], actors.funders[1]
-    challenge_id = _create_and_fund(dao, "cifar", PRIZE)
-    other_id = _create_and_fund(dao, "mnist", 2 * PRIZE)
-
     # Submissions are committed before the deadline; the first commit of a hash keeps priority.
     for contributor in (first, second):
         escrow.commit(
@@ -40,7 +37,6 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
     assert escrow.commitment(keccak(text=first.address)).committer == first.address
 
     # After the deadline two of the three evaluators attest the leaderboard; the relayer pays the gas.
-    leaderboard = results("cifar final")
     signatures = [
         escrow.sign_attestation(evaluator=e, challenge_id=challenge_id, results_hash=leaderboard)
         for e in actors.evaluators[:2]
@@ -50,6 +46,31 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
         sender=actors.relayer, challenge_id=challenge_id, results_hash=leaderboard, attestations=signatures
     )
     assert escrow.state(challenge_id) == ChallengeState.ATTESTED
+
+
+def _vote_directly_and_by_relayed_signatures(dao: Dao, proposal_id: int) -> None:
+    governor, actors = dao.governor, dao.actors
+    # One member votes directly; two sign ballots that the relayer submits (one with a reason).
+    governor.cast_vote(
+        sender=actors.members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced"
+    )
+    for voter, reason in ((actors.members[1], None), (actors.members[2], "scores match the report")):
+        ballot = governor.ballot_for(
+            proposal_id=proposal_id, voter=voter.address, support=VoteSupport.FOR, reason=reason
+        )
+        signature = governor.sign_ballot(voter=voter, ballot=ballot)
+        assert governor.ballot_signer(ballot=ballot, signature=signature) == voter.address
+        governor.cast_vote_by_sig(relayer=actors.relayer, ballot=ballot, signature=signature)
+
+
+def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
+    escrow, governor, token, actors = dao.escrow, dao.governor, dao.token, dao.actors
+    first, second = actors.funders[0], actors.funders[1]
+    challenge_id = _create_and_fund(dao, "cifar", PRIZE)
+    other_id = _create_and_fund(dao, "mnist", 2 * PRIZE)
+
+    leaderboard = results("cifar final")
+    _commit_and_attest(dao, challenge_id, leaderboard)
 
     # A member proposes the award, bound to the attested results hash.
     award = escrow.award_action(
@@ -63,17 +84,7 @@ def test_a_prize_goes_from_funding_to_winners_through_a_vote(dao: Dao) -> None:
     assert governor.state(proposal_id) == ProposalState.PENDING
     dao.open_vote(proposal_id)
 
-    # One member votes directly; two sign ballots that the relayer submits (one with a reason).
-    governor.cast_vote(
-        sender=actors.members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced"
-    )
-    for voter, reason in ((actors.members[1], None), (actors.members[2], "scores match the report")):
-        ballot = governor.ballot_for(
-            proposal_id=proposal_id, voter=voter.address, support=VoteSupport.FOR, reason=reason
-        )
-        signature = governor.sign_ballot(voter=voter, ballot=ballot)
-        assert governor.ballot_signer(ballot=ballot, signature=signature) == voter.address
-        governor.cast_vote_by_sig(relayer=actors.relayer, ballot=ballot, signature=signature)
+    _vote_directly_and_by_relayed_signatures(dao, proposal_id)
     against, in_favour, abstain = governor.proposal_votes(proposal_id)
     snapshot = governor.proposal_snapshot(proposal_id)
     assert (against, in_favour, abstain) == (
