@@ -23,6 +23,11 @@ class PublishPolicy(models.TextChoices):
     AT_CLOSE = "at_close", "At close"
 
 
+class EvaluationQueue(models.TextChoices):
+    CPU = "eval-cpu", "CPU workers"
+    GPU = "eval-gpu", "GPU workers"
+
+
 class ChallengeStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     UPCOMING = "upcoming", "Upcoming"
@@ -79,6 +84,27 @@ class Challenge(models.Model):
         max_length=16, choices=PublishPolicy.choices, default=PublishPolicy.IMMEDIATELY
     )
     prize_pool = TokenAmountField(help_text="Token base units (18 decimals).")
+
+    architectures = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Registry architectures accepted for safetensors weights, each with its fixed config, e.g. "
+        '{"mlp": {"in_features": 64, "hidden": 128, "depth": 1, "n_outputs": 10}}.',
+    )
+    evaluation_queue = models.CharField(
+        max_length=16, choices=EvaluationQueue.choices, default=EvaluationQueue.CPU
+    )
+    eval_time_limit_seconds = models.PositiveIntegerField(
+        default=60, help_text="Wall time allowed to load the model and predict every hidden row."
+    )
+    eval_memory_limit_mb = models.PositiveIntegerField(
+        default=4096, help_text="Memory allowed to the sandboxed run, its runtime (~1 GiB) included."
+    )
+    use_ladder = models.BooleanField(
+        default=True,
+        help_text="Show a new public score only when it beats the contributor's best by more than its standard "
+        "error (the Ladder), so probing the public part cannot climb the board.",
+    )
 
     published_at = models.DateTimeField(null=True, blank=True, help_text="Empty while a draft.")
     awarded_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,8 @@ Production (DEBUG=false) refuses to start without a SECRET_KEY and ALLOWED_HOSTS
 Every variable is listed with a one-line comment in `.env.example`.
 """
 
+import os
+import sys
 from pathlib import Path
 
 import environ
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "bounties",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A file, not memory, so that worker processes started by integration tests share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -163,6 +168,53 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# ---- Celery: the default broker needs no server (a folder); Redis or RabbitMQ by URL. -------------
+# Under pytest nothing reaches a broker unless CELERY_BROKER_URL says so: tests that need a real worker
+# choose their broker themselves.
+RUNNING_TESTS = "pytest" in sys.modules
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://" if RUNNING_TESTS else "filesystem://")
+BROKER_FOLDER = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    for _folder in ("queue", "processed"):
+        (BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_FOLDER / "queue"),
+        "data_folder_out": str(BROKER_FOLDER / "queue"),
+        "processed_folder": str(BROKER_FOLDER / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.05,
+    }
+else:
+    # Unacknowledged messages come back after this long; it must outlast the longest evaluation.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 3600)
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stalled-evaluations": {"task": "evaluation.tasks.requeue_stalled_evaluations", "schedule": 15.0},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# ---- Evaluation workers ------------------------------------------------------------------------
+EVAL_WORK_ROOT = Path(env.str("EVAL_WORK_ROOT", default=str(VAR_DIR / "eval")))
+EVAL_MIN_ISOLATION = env.str("EVAL_MIN_ISOLATION", default="full")
+EVAL_THREADS = env.int("EVAL_THREADS", default=0)  # 0: every core this process may use
+EVAL_BATCH_SIZE = env.int("EVAL_BATCH_SIZE", default=256)
+EVAL_HEARTBEAT_SECONDS = env.float("EVAL_HEARTBEAT_SECONDS", default=5.0)
+EVAL_HEARTBEAT_TIMEOUT = env.float("EVAL_HEARTBEAT_TIMEOUT", default=60.0)
+EVAL_MAX_ATTEMPTS = env.int("EVAL_MAX_ATTEMPTS", default=3)
+# Signs score attestations. Development falls back to anvil's public test key #9; production must set it.
+EVALUATOR_PRIVATE_KEY = env.str(
+    "EVALUATOR_PRIVATE_KEY",
+    default="0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6" if DEBUG else "",
+)
+ATTESTATION_CHAIN_ID = env.int("ATTESTATION_CHAIN_ID", default=31337)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ import json
 import struct
 import zipfile
 from datetime import timedelta
+from typing import Any
 
 import factory
 import numpy as np
@@ -26,7 +27,7 @@ from bounties.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[Any]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -36,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
-class ChallengeFactory(factory.django.DjangoModelFactory):
+class ChallengeFactory(factory.django.DjangoModelFactory[Challenge]):
     """An open, published challenge unless told otherwise."""
 
     class Meta:
@@ -59,7 +60,7 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
 
 
-class ArtifactFactory(factory.django.DjangoModelFactory):
+class ArtifactFactory(factory.django.DjangoModelFactory[Artifact]):
     class Meta:
         model = Artifact
         django_get_or_create = ("sha256",)
@@ -68,7 +69,7 @@ class ArtifactFactory(factory.django.DjangoModelFactory):
     size_bytes = 100
 
 
-class SubmissionFactory(factory.django.DjangoModelFactory):
+class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
     class Meta:
         model = Submission
 
@@ -90,7 +91,7 @@ class ScoredSubmissionFactory(SubmissionFactory):
     finished_at = factory.LazyFunction(timezone.now)
 
 
-class ClueFactory(factory.django.DjangoModelFactory):
+class ClueFactory(factory.django.DjangoModelFactory[Clue]):
     class Meta:
         model = Clue
 
@@ -100,7 +101,7 @@ class ClueFactory(factory.django.DjangoModelFactory):
     writeup = "Normalising the pixels helps."
 
 
-class HiddenDatasetFactory(factory.django.DjangoModelFactory):
+class HiddenDatasetFactory(factory.django.DjangoModelFactory[HiddenDataset]):
     """A dataset row without a file; use the upload service when the file matters."""
 
     class Meta:

@@ -51,7 +51,7 @@ def submission_create(
     builds_on_submission_ids: Sequence[int] = (),
     builds_on_clue_ids: Sequence[int] = (),
 ) -> Submission:
-    """Check and store a submission, counting it against the contributor's limits atomically.
+    """Check, store and queue a submission for evaluation, counting it against the limits atomically.
 
     Raises ChallengeNotOpen, InvalidUpload, FileTooLarge, NotFound (a cited work), or
     SubmissionLimitReached; on any error nothing is written.
@@ -98,6 +98,11 @@ def submission_create(
         )
         submission.builds_on_submissions.set(cited_submissions)
         submission.builds_on_clues.set(cited_clues)
+        # Imported here: evaluation builds on bounties, so bounties reaches it only through its tasks.
+        from evaluation.tasks import enqueue_evaluation
+
+        enqueue_evaluation(submission=submission)
+    submission.refresh_from_db(fields=["status", "queued_at"])
     return submission
 
 

@@ -1,6 +1,7 @@
 """Challenge status follows the dates and the organizer's actions."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -23,7 +24,10 @@ NOW = timezone.now()
     ("fields", "expected"),
     [
         ({"published_at": None}, ChallengeStatus.DRAFT),
-        ({"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=2)}, ChallengeStatus.UPCOMING),
+        (
+            {"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=2)},
+            ChallengeStatus.UPCOMING,
+        ),
         ({}, ChallengeStatus.OPEN),
         ({"starts_at": NOW - timedelta(days=2), "ends_at": NOW - timedelta(days=1)}, ChallengeStatus.CLOSED),
         (
@@ -33,23 +37,24 @@ NOW = timezone.now()
     ],
 )
 def test_status_in_python_and_sql_agree(fields: dict[str, object], expected: str) -> None:
-    challenge = ChallengeFactory(**fields)
+    challenge = ChallengeFactory.create(**fields)
     assert challenge.status == expected
-    assert Challenge.objects.with_status().get(pk=challenge.pk).current_status == expected
+    annotated: Any = Challenge.objects.with_status().get(pk=challenge.pk)
+    assert annotated.current_status == expected
 
 
 def test_publish_needs_the_hidden_set_and_happens_once() -> None:
-    challenge = ChallengeFactory(published_at=None)
+    challenge = ChallengeFactory.create(published_at=None)
     with pytest.raises(ApplicationError, match="Upload the hidden test set"):
         challenge_publish(challenge=challenge)
-    HiddenDatasetFactory(challenge=challenge)
+    HiddenDatasetFactory.create(challenge=challenge)
     assert challenge_publish(challenge=challenge).status == ChallengeStatus.OPEN
     with pytest.raises(InvalidTransition):
         challenge_publish(challenge=challenge)
 
 
 def test_close_now_then_award() -> None:
-    challenge = ChallengeFactory()
+    challenge = ChallengeFactory.create()
     with pytest.raises(InvalidTransition, match="Only a closed challenge"):
         challenge_mark_awarded(challenge=challenge)
     closed = challenge_close_now(challenge=challenge)
@@ -86,8 +91,8 @@ def test_settings_validation_names_the_field(overrides: dict[str, object], field
 
 def test_prize_pool_keeps_full_uint256_precision() -> None:
     pool = 2**256 - 1
-    challenge = ChallengeFactory(prize_pool=pool)
+    challenge = ChallengeFactory.create(prize_pool=pool)
     assert Challenge.objects.get(pk=challenge.pk).prize_pool == pool
-    small, large = ChallengeFactory(prize_pool=9), ChallengeFactory(prize_pool=10**20)
+    small, large = ChallengeFactory.create(prize_pool=9), ChallengeFactory.create(prize_pool=10**20)
     ordered = list(Challenge.objects.filter(pk__in=[small.pk, large.pk]).order_by("prize_pool"))
     assert ordered == [small, large]

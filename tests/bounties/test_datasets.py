@@ -25,7 +25,7 @@ def digits_like(n_rows: int = 50) -> bytes:
 
 
 def test_upload_stores_outside_served_dirs_with_hash_and_split(settings: LazySettings) -> None:
-    challenge = ChallengeFactory(published_at=None)
+    challenge = ChallengeFactory.create(published_at=None)
     content = digits_like(50)
     dataset = hidden_dataset_upload(
         challenge=challenge, upload=SimpleUploadedFile("h.npz", content), public_fraction=0.2
@@ -40,14 +40,14 @@ def test_upload_stores_outside_served_dirs_with_hash_and_split(settings: LazySet
 
 
 def test_input_shape_must_match_the_spec() -> None:
-    challenge = ChallengeFactory(published_at=None, input_spec={"shape": [32], "dtype": "float32"})
+    challenge = ChallengeFactory.create(published_at=None, input_spec={"shape": [32], "dtype": "float32"})
     with pytest.raises(InvalidUpload, match=r"shape \[64\].*says \[32\]"):
         hidden_dataset_upload(challenge=challenge, upload=SimpleUploadedFile("h.npz", digits_like()))
     assert not HiddenDataset.objects.exists()
 
 
 def test_replacing_is_allowed_in_draft_but_not_after_publishing() -> None:
-    challenge = ChallengeFactory(published_at=None)
+    challenge = ChallengeFactory.create(published_at=None)
     hidden_dataset_upload(challenge=challenge, upload=SimpleUploadedFile("a.npz", digits_like(20)))
     second = hidden_dataset_upload(challenge=challenge, upload=SimpleUploadedFile("b.npz", digits_like(30)))
     assert HiddenDataset.objects.get().n_rows == second.n_rows == 30
@@ -60,7 +60,7 @@ def test_replacing_is_allowed_in_draft_but_not_after_publishing() -> None:
 
 @pytest.fixture
 def organizer_client(client: Client) -> Client:
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(UserFactory.create(is_staff=True, is_superuser=True))
     return client
 
 
@@ -70,7 +70,7 @@ def admin_form(**overrides: object) -> dict[str, object]:
         "title": "New challenge",
         "summary": "",
         "description": "Rules",
-        "organizer": UserFactory().pk,
+        "organizer": UserFactory.create().pk,
         "metric": "accuracy",
         "input_spec": '{"shape": [64], "dtype": "float32"}',
         "output_spec": '{"shape": [10]}',
@@ -97,11 +97,16 @@ def admin_form(**overrides: object) -> dict[str, object]:
     ("content", "message"),
     [
         (npz_bytes(inputs=np.zeros((4, 64), np.float32)), "Missing array(s): labels"),
-        (npz_bytes(inputs=np.zeros((4, 64), np.float32), labels=np.zeros(3)), "4 rows but &#x27;labels&#x27; has 3"),
+        (
+            npz_bytes(inputs=np.zeros((4, 64), np.float32), labels=np.zeros(3)),
+            "4 rows but &#x27;labels&#x27; has 3",
+        ),
         (npz_bytes(inputs=np.zeros((3, 64), np.float32), labels=np.array([1.0, np.nan, 0.0])), "NaN"),
     ],
 )
-def test_admin_shows_dataset_errors_in_the_form(organizer_client: Client, content: bytes, message: str) -> None:
+def test_admin_shows_dataset_errors_in_the_form(
+    organizer_client: Client, content: bytes, message: str
+) -> None:
     response = organizer_client.post(
         "/admin/bounties/challenge/add/",
         admin_form(hidden_dataset_file=SimpleUploadedFile("hidden.npz", content)),
@@ -135,7 +140,7 @@ def test_admin_rejects_bad_settings(organizer_client: Client) -> None:
 
 
 def test_admin_publish_action_needs_a_dataset(organizer_client: Client) -> None:
-    challenge = ChallengeFactory(published_at=None)
+    challenge = ChallengeFactory.create(published_at=None)
     response = organizer_client.post(
         "/admin/bounties/challenge/",
         {"action": "publish", "_selected_action": [challenge.pk]},

@@ -24,7 +24,9 @@ def test_split_is_deterministic_for_a_seed() -> None:
     assert not np.array_equal(first, other)
 
 
-@pytest.mark.parametrize(("n_rows", "fraction", "expected_public"), [(1797, 0.3, 539), (10, 0.5, 5), (3, 0.1, 1)])
+@pytest.mark.parametrize(
+    ("n_rows", "fraction", "expected_public"), [(1797, 0.3, 539), (10, 0.5, 5), (3, 0.1, 1)]
+)
 def test_split_sizes_are_exact(n_rows: int, fraction: float, expected_public: int) -> None:
     mask = hidden_data.public_row_mask(n_rows, fraction, "seed")
     assert int(mask.sum()) == expected_public
@@ -72,7 +74,7 @@ def test_bad_arrays_are_explained(tmp_path: Path, arrays: dict[str, np.ndarray],
 def test_object_arrays_are_never_unpickled(tmp_path: Path) -> None:
     objects = np.array([{"evil": 1}, {"evil": 2}], dtype=object)
     path = write(tmp_path, "pickled.npz", npz_bytes(inputs=objects, labels=np.zeros(2)))
-    with pytest.raises(hidden_data.HiddenDataError, match="Not a readable .npz"):
+    with pytest.raises(hidden_data.HiddenDataError, match=r"Not a readable \.npz"):
         hidden_data.read_hidden_arrays(path, "npz")
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def scored(challenge: Challenge, who: Any, public: float, private: float, minutes_ago: int = 0) -> Any:
-    return ScoredSubmissionFactory(
+    return ScoredSubmissionFactory.create(
         challenge=challenge,
         contributor=who,
         public_score=public,
@@ -26,12 +26,12 @@ def scored(challenge: Challenge, who: Any, public: float, private: float, minute
 
 
 def test_best_public_submission_per_contributor_while_open() -> None:
-    challenge = ChallengeFactory()
-    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    challenge = ChallengeFactory.create()
+    alice, bob = UserFactory.create(username="alice"), UserFactory.create(username="bob")
     scored(challenge, alice, 0.70, 0.99)
     alice_best = scored(challenge, alice, 0.80, 0.10)
     scored(challenge, bob, 0.75, 0.98)
-    SubmissionFactory(challenge=challenge, contributor=bob, status=SubmissionStatus.FAILED)
+    SubmissionFactory.create(challenge=challenge, contributor=bob, status=SubmissionStatus.FAILED)
 
     board = leaderboard_for(challenge)
 
@@ -45,8 +45,8 @@ def test_best_public_submission_per_contributor_while_open() -> None:
 
 
 def test_private_ranking_after_close() -> None:
-    challenge = ChallengeFactory()
-    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    challenge = ChallengeFactory.create()
+    alice, bob = UserFactory.create(username="alice"), UserFactory.create(username="bob")
     scored(challenge, alice, 0.80, 0.60)
     scored(challenge, bob, 0.75, 0.90)
     challenge = challenge_close_now(challenge=challenge)
@@ -58,16 +58,16 @@ def test_private_ranking_after_close() -> None:
 
 
 def test_ties_go_to_the_earlier_submission() -> None:
-    challenge = ChallengeFactory()
-    late, early = UserFactory(username="late"), UserFactory(username="early")
+    challenge = ChallengeFactory.create()
+    late, early = UserFactory.create(username="late"), UserFactory.create(username="early")
     scored(challenge, late, 0.5, 0.5, minutes_ago=1)
     scored(challenge, early, 0.5, 0.5, minutes_ago=10)
     assert [e.contributor_username for e in leaderboard_for(challenge).entries] == ["early", "late"]
 
 
 def test_lower_is_better_metrics_rank_ascending() -> None:
-    challenge = ChallengeFactory(metric=Metric.RMSE)
-    good, bad = UserFactory(username="good"), UserFactory(username="bad")
+    challenge = ChallengeFactory.create(metric=Metric.RMSE)
+    good, bad = UserFactory.create(username="good"), UserFactory.create(username="bad")
     scored(challenge, bad, 3.0, 3.0)
     scored(challenge, good, 1.0, 1.0)
     scored(challenge, good, 2.0, 2.0)
@@ -77,16 +77,16 @@ def test_lower_is_better_metrics_rank_ascending() -> None:
 
 
 def test_private_scores_never_reach_the_open_leaderboard() -> None:
-    challenge = ChallengeFactory()
-    scored(challenge, UserFactory(), 0.5, 0.123456)
+    challenge = ChallengeFactory.create()
+    scored(challenge, UserFactory.create(), 0.5, 0.123456)
     board = leaderboard_for(challenge)
     assert "0.123456" not in repr(board)
     assert all(e.score == 0.5 for e in board.entries)
 
 
 def test_private_best_differs_from_public_best_only_after_close() -> None:
-    challenge = ChallengeFactory()
-    alice = UserFactory()
+    challenge = ChallengeFactory.create()
+    alice = UserFactory.create()
     public_best = scored(challenge, alice, 0.9, 0.1)
     private_best = scored(challenge, alice, 0.2, 0.95)
     assert leaderboard_for(challenge).entries[0].submission_id == public_best.pk
@@ -95,8 +95,8 @@ def test_private_best_differs_from_public_best_only_after_close() -> None:
 
 
 def test_score_history_tracks_the_running_best_with_public_scores_only() -> None:
-    challenge = ChallengeFactory()
-    who = UserFactory()
+    challenge = ChallengeFactory.create()
+    who = UserFactory.create()
     scored(challenge, who, 0.5, 0.111111, minutes_ago=30)
     scored(challenge, who, 0.7, 0.222222, minutes_ago=20)
     scored(challenge, who, 0.6, 0.333333, minutes_ago=10)
@@ -106,9 +106,9 @@ def test_score_history_tracks_the_running_best_with_public_scores_only() -> None
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_leaderboard_query_count_does_not_grow_with_rows(rows: int, django_assert_num_queries: Any) -> None:
-    challenge = ChallengeFactory()
+    challenge = ChallengeFactory.create()
     for _ in range(rows):
-        scored(challenge, UserFactory(), 0.5, 0.5)
+        scored(challenge, UserFactory.create(), 0.5, 0.5)
     with django_assert_num_queries(1):
         board = leaderboard_for(challenge)
     assert len(board.entries) == rows

@@ -19,8 +19,8 @@ DAILY_LIMIT = 3
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_submits_never_exceed_the_limit(live_server: Any) -> None:
-    challenge = ChallengeFactory(daily_submission_limit=DAILY_LIMIT)
-    contributors = [UserFactory(), UserFactory()]
+    challenge = ChallengeFactory.create(daily_submission_limit=DAILY_LIMIT)
+    contributors = [UserFactory.create(), UserFactory.create()]
     tokens = [Token.objects.create(user=user).key for user in contributors]
     start_together = threading.Barrier(CONCURRENT_REQUESTS)
     model_bytes = safetensors_bytes()
@@ -40,7 +40,10 @@ def test_twenty_concurrent_submits_never_exceed_the_limit(live_server: Any) -> N
     with ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS) as pool:
         outcomes = list(pool.map(submit, range(CONCURRENT_REQUESTS)))
 
-    assert Counter(code for _, code in outcomes) == {201: 2 * DAILY_LIMIT, 429: CONCURRENT_REQUESTS - 2 * DAILY_LIMIT}
+    assert Counter(code for _, code in outcomes) == {
+        201: 2 * DAILY_LIMIT,
+        429: CONCURRENT_REQUESTS - 2 * DAILY_LIMIT,
+    }
     for who, user in enumerate(contributors):
         assert Counter(code for w, code in outcomes if w == who)[201] == DAILY_LIMIT
         assert Submission.objects.filter(challenge=challenge, contributor=user).count() == DAILY_LIMIT

@@ -1,0 +1,1 @@
+"""Running a submitted model in an isolated child process: isolation, limits, the warm harness."""

@@ -1,0 +1,72 @@
+"""Batched inference over the hidden inputs, with progress reports and output checks per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from evaluation.scoring.errors import FailureClass, ScoringError
+from evaluation.scoring.loaders import Predictor
+
+DEFAULT_BATCH_SIZE = 256
+ProgressCallback = Callable[[int, int], None]
+
+
+def run_inference(
+    predictor: Predictor,
+    inputs: np.ndarray,
+    *,
+    output_shape: Sequence[int] | None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_progress: ProgressCallback | None = None,
+) -> np.ndarray:
+    """Predictions for every row, as float32; raises ScoringError(INPUT_SHAPE or OUTPUT)."""
+    n_rows = int(inputs.shape[0])
+    predictions: np.ndarray | None = None
+    for start in range(0, n_rows, batch_size):
+        batch = np.ascontiguousarray(inputs[start : start + batch_size])
+        outputs = _predict_batch(predictor, batch)
+        check_output_batch(outputs, expected_rows=len(batch), output_shape=output_shape)
+        if predictions is None:
+            predictions = np.empty((n_rows, *outputs.shape[1:]), dtype=np.float32)
+        predictions[start : start + len(batch)] = outputs
+        if on_progress is not None:
+            on_progress(start + len(batch), n_rows)
+    assert predictions is not None, "a hidden test set has at least two rows"
+    return predictions
+
+
+def _predict_batch(predictor: Predictor, batch: np.ndarray) -> np.ndarray:
+    try:
+        return np.asarray(predictor.predict(batch))
+    except ScoringError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # a model that does not fit the inputs fails inside torch or onnxruntime
+        raise ScoringError(
+            FailureClass.INPUT_SHAPE,
+            f"The model failed on inputs of shape {list(batch.shape[1:])} (per row) in batches: "
+            f"{type(exc).__name__}.",
+        ) from exc
+
+
+def check_output_batch(
+    outputs: np.ndarray, *, expected_rows: int, output_shape: Sequence[int] | None
+) -> None:
+    """One row of the declared shape per input, numeric and finite; raises ScoringError(OUTPUT)."""
+    if outputs.ndim == 0 or outputs.shape[0] != expected_rows:
+        raise ScoringError(
+            FailureClass.OUTPUT,
+            f"The model returned {outputs.shape[:1]} rows for a batch of {expected_rows}.",
+        )
+    if output_shape is not None and list(outputs.shape[1:]) != list(output_shape):
+        raise ScoringError(
+            FailureClass.OUTPUT,
+            f"Each output row has shape {list(outputs.shape[1:])}; the challenge expects {list(output_shape)}.",
+        )
+    if outputs.dtype.kind not in "fiu":
+        raise ScoringError(FailureClass.OUTPUT, f"The model returned {outputs.dtype} values, not numbers.")
+    if not np.isfinite(outputs).all():
+        raise ScoringError(FailureClass.OUTPUT, "The model returned NaN or infinite values.")

@@ -1,0 +1,34 @@
+"""Evaluation worker start-up: refuse to serve with too little isolation, warm a sandbox, reap lost runs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import worker_ready, worker_shutting_down
+
+from evaluation.scoring.errors import ScoringError
+
+logger = logging.getLogger(__name__)
+
+
+@worker_ready.connect
+def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
+    from evaluation.services.worker_context import sandbox_pool
+    from evaluation.tasks import requeue_stalled_evaluations
+
+    pool = sandbox_pool()
+    try:
+        pool.warm_up()
+    except ScoringError as exc:
+        logger.critical("this worker will not evaluate models: %s", exc.reason)
+        raise SystemExit(1) from exc
+    # A worker that starts after a crash picks up the runs the crashed one left behind.
+    requeue_stalled_evaluations.delay()
+
+
+@worker_shutting_down.connect
+def stop_sandboxes(sender: Any = None, **kwargs: Any) -> None:
+    from evaluation.services.worker_context import sandbox_pool
+
+    sandbox_pool().shutdown()
