@@ -21,7 +21,7 @@ from bounties.views.common import application_errors_as_pages
 CHALLENGES_PER_PAGE = 20
 LEADERBOARD_SIZE = 100
 RECENT_CLUES = 5
-OWN_RECENT_SUBMISSIONS = 10
+OWN_RECENT_SUBMISSIONS = 5
 
 
 def challenge_list_view(request: HttpRequest) -> HttpResponse:

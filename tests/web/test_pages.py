@@ -226,3 +226,13 @@ def test_nav_shows_admin_link_only_to_staff(client: Client, contributor: Any) ->
     contributor.is_staff = True
     contributor.save()
     assert "/admin/" in client.get(reverse("bounties:challenge-list")).content.decode()
+
+
+def test_unknown_address_shows_the_site_404_page(client: Client, db: None) -> None:
+    response = client.get("/no/such/page/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "/no/such/page/" in html
+    assert 'class="skip-link"' in html
