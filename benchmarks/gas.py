@@ -48,9 +48,8 @@ def deploy_gas(client: ChainClient, deployment: Deployment) -> None:
     names = {deployment.token: "ClueToken", deployment.timelock: "TimelockController"}
     names |= {deployment.governor: "ClueGovernor", deployment.escrow: "PrizeEscrow"}
     wiring = total = 0
-    for number in range(deployment.first_block, client.w3.eth.block_number + 1):
-        for tx_hash in client.w3.eth.get_block(number)["transactions"]:
-            receipt = client.w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
+    for number in range(deployment.first_block, client.block_number() + 1):
+        for receipt in client.receipts_in_block(number):
             address = receipt["contractAddress"]
             total += gas(receipt)
             if address in names:

@@ -98,3 +98,24 @@ class ChainClient:
     def latest_timestamp(self) -> int:
         """Timestamp of the latest block (the clock the token and governor read)."""
         return int(self.w3.eth.get_block("latest")["timestamp"])
+
+    def block_number(self) -> int:
+        """Number of the latest block."""
+        return int(self.w3.eth.block_number)
+
+    def block_timestamp(self, block_number: int) -> int:
+        """Timestamp of block `block_number`."""
+        return int(self.w3.eth.get_block(block_number)["timestamp"])
+
+    def receipts_in_block(self, block_number: int) -> list[TxReceipt]:
+        """Receipts of every transaction in block `block_number`, in order."""
+        block = self.w3.eth.get_block(block_number)
+        return [self.w3.eth.get_transaction_receipt(tx) for tx in block.get("transactions", [])]  # type: ignore[arg-type]
+
+    def native_balance(self, address: str) -> int:
+        """Native currency (wei) held by `address`."""
+        return int(self.w3.eth.get_balance(Web3.to_checksum_address(address)))
+
+    def code_size(self, address: str) -> int:
+        """Bytes of runtime code at `address` (0 for an account without code)."""
+        return len(self.w3.eth.get_code(Web3.to_checksum_address(address)))

@@ -68,7 +68,7 @@ def deploy_contracts(
         raise ValueError(
             f"threshold {params.evaluator_threshold} impossible with {len(evaluators)} evaluators"
         )
-    first_block = client.w3.eth.block_number + 1
+    first_block = client.block_number() + 1
     timelock = client.deploy(
         "TimelockController", params.timelock_delay, [], [], deployer.address, sender=deployer
     )

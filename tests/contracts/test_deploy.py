@@ -26,7 +26,7 @@ def test_the_timelock_not_the_governor_holds_the_treasury_and_owns_everything(da
     deployment, token, escrow = dao.deployment, dao.token, dao.escrow
     assert token.balance_of(deployment.timelock) == dao.params.treasury_amount
     assert token.balance_of(deployment.governor) == 0
-    assert dao.client.w3.eth.get_balance(deployment.governor) == 0
+    assert dao.client.native_balance(deployment.governor) == 0
     assert token.owner() == deployment.timelock
     assert escrow.owner() == deployment.timelock
     assert escrow.treasury() == deployment.timelock
@@ -59,7 +59,7 @@ def test_every_contract_fits_the_eip170_size_limit_on_chain(dao: Dao) -> None:
         "PrizeEscrow": deployment.escrow,
     }
     for name, address in addresses.items():
-        code = dao.client.w3.eth.get_code(address)
-        assert 0 < len(code) <= EIP170_LIMIT, name
+        size = dao.client.code_size(address)
+        assert 0 < size <= EIP170_LIMIT, name
         # Immutables are filled in at deployment, so compare lengths rather than bytes.
-        assert len(code) == len(bytes.fromhex(load_artifact(name).deployed_bytecode[2:])), name
+        assert size == len(bytes.fromhex(load_artifact(name).deployed_bytecode[2:])), name

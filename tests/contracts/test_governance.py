@@ -82,7 +82,7 @@ def test_a_late_whale_reaching_quorum_extends_the_deadline(dao: Dao) -> None:
         sender=dao.actors.members[0], proposal_id=proposal_id, support=VoteSupport.FOR
     )
     extended = dao.governor.contract.events.ProposalExtended().process_receipt(receipt, errors=DISCARD)
-    vote_time = dao.client.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
+    vote_time = dao.client.block_timestamp(receipt["blockNumber"])
     assert [e["args"]["extendedDeadline"] for e in extended] == [vote_time + dao.params.late_quorum_extension]
     assert dao.governor.proposal_deadline(proposal_id) > original_deadline
     dao.chain.advance_to(original_deadline + 1)
