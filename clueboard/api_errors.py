@@ -4,12 +4,14 @@ from typing import Any
 
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from bounties.errors import ApplicationError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
+        set_rollback()  # the request is one transaction: a refused request writes nothing
         body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
         if exc.field:
             body["field"] = exc.field
