@@ -53,22 +53,26 @@ contract ClueGovernor is
 
     // The overrides below only resolve which parent implementation wins; none adds behaviour.
 
+    /// @inheritdoc Governor
     function proposalDeadline(
         uint256 proposalId
     ) public view override(Governor, GovernorPreventLateQuorum) returns (uint256) {
         return super.proposalDeadline(proposalId);
     }
 
+    /// @inheritdoc Governor
     function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
         return super.proposalThreshold();
     }
 
+    /// @inheritdoc Governor
     function state(
         uint256 proposalId
     ) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
         return super.state(proposalId);
     }
 
+    /// @inheritdoc Governor
     function proposalNeedsQueuing(
         uint256 proposalId
     ) public view override(Governor, GovernorTimelockControl) returns (bool) {

@@ -53,18 +53,26 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
     /// @notice How long a pause lasts unless the timelock lifts it earlier; a guardian cannot freeze for ever.
     uint256 public constant PAUSE_DURATION = 7 days;
 
+    /// @notice The prize token every challenge is funded and paid in.
     IERC20 public immutable token;
+    /// @notice Where unclaimed prizes go after the claim window (the timelock).
     address public immutable treasury;
+    /// @notice May pause funding and payouts; can never move funds.
     address public guardian;
+    /// @notice Funding and payouts are paused until this timestamp (0: not paused).
     uint40 public pausedUntil;
+    /// @notice How many evaluators must sign a results attestation.
     uint32 public evaluatorThreshold;
     uint32 private _evaluatorGeneration; // bumped on every set change, so old members drop out at once
+    /// @notice How many challenges exist; ids run from 1 to this.
     uint256 public challengeCount;
     address[] private _evaluators;
 
     mapping(address evaluator => uint32 generation) private _evaluatorGenerationOf;
     mapping(uint256 id => Challenge) private _challenges;
+    /// @notice What each account can still claim from each challenge.
     mapping(uint256 id => mapping(address account => uint256)) public owed;
+    /// @notice What each funder put into each challenge and has not been refunded.
     mapping(uint256 id => mapping(address funder => uint256)) public funded;
     mapping(bytes32 submissionHash => Commitment) private _commitments;
 
