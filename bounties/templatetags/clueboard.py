@@ -57,3 +57,10 @@ def private_revealed(challenge: Challenge) -> bool:
 @register.filter
 def is_published(submission: Submission) -> bool:
     return submission_is_published(submission)
+
+
+@register.filter
+def http_url(url: str | None) -> str:
+    """The URL if it is http(s), else empty: a link from stored data must never run script when clicked."""
+    text = (url or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else ""

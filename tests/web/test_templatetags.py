@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bounties.templatetags.clueboard import markdown_filter, score, tokens
+from bounties.templatetags.clueboard import http_url, markdown_filter, score, tokens
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,9 @@ def test_markdown_filter_removes_scripts_and_keeps_formatting() -> None:
 
     assert "<strong>bold</strong>" in html
     assert "<script>" not in html
+
+
+def test_http_url_keeps_only_web_links() -> None:
+    assert http_url("https://example.org/x") == "https://example.org/x"
+    assert http_url("javascript:alert(1)") == ""
+    assert http_url(None) == ""
