@@ -31,6 +31,10 @@ class AnvilNotFoundError(FileNotFoundError):
     """The anvil binary is not installed (run `make contracts-install`)."""
 
 
+class AnvilExitedError(RuntimeError):
+    """anvil stopped before it answered (its stderr is in the message)."""
+
+
 def anvil_binary() -> Path:
     """Path of the native anvil binary from the npm package; ANVIL_BIN overrides it.
 
@@ -60,6 +64,15 @@ def _free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
 @dataclass
 class AnvilProcess:
     """An anvil node on a free loopback port, for as long as the context lasts."""
@@ -75,8 +88,25 @@ class AnvilProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, timeout: float = 20.0) -> ChainClient:
-        """Start anvil and wait until it answers; raises TimeoutError if it never does."""
-        self.port = self.port or _free_loopback_port()
+        """Start anvil and wait until it answers.
+
+        Raises TimeoutError if it never answers, AnvilExitedError if it keeps exiting (a free port can
+        be taken between choosing and binding it, so an automatically chosen port is retried).
+        """
+        chosen = self.port
+        for _ in range(3):
+            self.port = chosen or _free_loopback_port()
+            try:
+                return self._launch(timeout)
+            except AnvilExitedError:
+                if chosen:
+                    raise
+        raise AnvilExitedError("anvil exited three times on freshly chosen ports")
+
+    def _launch(self, timeout: float) -> ChainClient:
+        if not _port_is_free(self.port):
+            # Otherwise the wait below could reach whatever already listens there and take it for ours.
+            raise AnvilExitedError(f"port {self.port} is already in use")
         command = [str(anvil_binary()), "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--accounts", str(self.accounts), "--silent", *self.extra_args]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -84,8 +114,10 @@ class AnvilProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"anvil exited: {self._stderr()}")
-            if client.w3.is_connected():
+                message = self._stderr()
+                self._process = None
+                raise AnvilExitedError(f"anvil exited: {message}")
+            if client.w3.is_connected() and self._process.poll() is None:
                 return client
             time.sleep(0.05)
         self.stop()
