@@ -134,6 +134,9 @@ HIDDEN_DATA_ROOT = Path(env.str("HIDDEN_DATA_ROOT", default=str(VAR_DIR / "hidde
 
 MAX_MODEL_FILE_BYTES = env.int("MAX_MODEL_FILE_BYTES", default=200 * 1024 * 1024)
 MAX_SOURCE_ARCHIVE_BYTES = env.int("MAX_SOURCE_ARCHIVE_BYTES", default=50 * 1024 * 1024)
+# What a source archive may expand to once unpacked, and how many files it may hold (decompression bombs).
+MAX_SOURCE_EXPANDED_BYTES = env.int("MAX_SOURCE_EXPANDED_BYTES", default=500 * 1024 * 1024)
+MAX_SOURCE_ARCHIVE_MEMBERS = env.int("MAX_SOURCE_ARCHIVE_MEMBERS", default=20_000)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 MAX_HIDDEN_DATASET_BYTES = env.int("MAX_HIDDEN_DATASET_BYTES", default=2 * 1024 * 1024 * 1024)
 # Uploads above this size are streamed to a temporary file instead of held in memory.
@@ -176,12 +179,13 @@ RUNNING_TESTS = "pytest" in sys.modules
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://" if RUNNING_TESTS else "filesystem://")
 BROKER_FOLDER = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER / "queue"),
         "data_folder_out": str(BROKER_FOLDER / "queue"),
         "processed_folder": str(BROKER_FOLDER / "processed"),
+        "control_folder": str(BROKER_FOLDER / "control"),
         "store_processed": False,
         "polling_interval": 0.05,
     }

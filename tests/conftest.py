@@ -25,6 +25,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             if require:
-                item.add_marker(pytest.mark.xfail(reason="REQUIRE_SERVICES=1 but the database is not PostgreSQL", strict=True, run=False))
+                item.add_marker(
+                    pytest.mark.xfail(
+                        reason="REQUIRE_SERVICES=1 but the database is not PostgreSQL", strict=True, run=False
+                    )
+                )
             else:
                 item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))

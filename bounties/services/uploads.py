@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import tarfile
 import zipfile
-from pathlib import PurePosixPath
+import zlib
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -83,6 +84,12 @@ def _check_model_content(upload: UploadedFile, model_format: str, accepted: str)
             )
 
 
+def check_model_format_for_path(*, path: Path, accepted_formats: list[str]) -> str:
+    """The same door checks for a file on disk (the organizer's dry run); raises as check_model_upload."""
+    with path.open("rb") as handle:
+        return check_model_upload(upload=UploadedFile(handle, name=path.name, size=path.stat().st_size), accepted_formats=accepted_formats)
+
+
 def check_source_archive(*, upload: UploadedFile) -> None:
     """Raises InvalidUpload unless the source is a readable .zip or tar archive under the size limit."""
     name = (upload.name or "").lower()
@@ -96,15 +103,36 @@ def check_source_archive(*, upload: UploadedFile) -> None:
             field="source_archive",
         )
     upload.seek(0)
-    readable = zipfile.is_zipfile(upload) if name.endswith(".zip") else _is_tar(upload)
-    upload.seek(0)
-    if not readable:
-        raise InvalidUpload("The source archive is not a readable archive.", field="source_archive")
-
-
-def _is_tar(upload: UploadedFile) -> bool:
     try:
-        with tarfile.open(fileobj=upload, mode="r:*") as archive:
-            return archive.next() is not None
-    except (tarfile.TarError, OSError, EOFError):
-        return False
+        expanded, members = _zip_totals(upload) if name.endswith(".zip") else _tar_totals(upload)
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        raise InvalidUpload("The source archive is not a readable archive.", field="source_archive") from exc
+    finally:
+        upload.seek(0)
+    if members == 0:
+        raise InvalidUpload("The source archive is empty.", field="source_archive")
+    if expanded > settings.MAX_SOURCE_EXPANDED_BYTES or members > settings.MAX_SOURCE_ARCHIVE_MEMBERS:
+        raise InvalidUpload(
+            f"The source archive unpacks to more than {settings.MAX_SOURCE_EXPANDED_BYTES // (1024 * 1024)} MiB "
+            f"or {settings.MAX_SOURCE_ARCHIVE_MEMBERS} files: keep sources, not data or checkpoints, in it.",
+            field="source_archive",
+        )
+
+
+def _zip_totals(upload: UploadedFile) -> tuple[int, int]:
+    """Declared unpacked size and member count, from the central directory; nothing is extracted."""
+    with zipfile.ZipFile(upload) as archive:
+        members = archive.infolist()
+        return sum(member.file_size for member in members), len(members)
+
+
+def _tar_totals(upload: UploadedFile) -> tuple[int, int]:
+    """Unpacked size and member count of a tar, reading the stream once and stopping past the limits."""
+    expanded = members = 0
+    with tarfile.open(fileobj=upload, mode="r:*") as archive:
+        for member in archive:
+            members += 1
+            expanded += member.size
+            if expanded > settings.MAX_SOURCE_EXPANDED_BYTES or members > settings.MAX_SOURCE_ARCHIVE_MEMBERS:
+                break
+    return expanded, members

@@ -175,6 +175,9 @@ def wrap_command(
         SANDBOX_TMP,
         "--chdir",
         SANDBOX_TMP,
+        # The root itself is an unbounded tmpfs: read-only, so the capped /tmp is the only place to write.
+        "--remount-ro",
+        "/",
     ]
     inner += argv
     if not as_root:

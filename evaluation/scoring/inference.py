@@ -45,6 +45,8 @@ def _predict_batch(predictor: Predictor, batch: np.ndarray) -> np.ndarray:
     except MemoryError:
         raise
     except Exception as exc:  # a model that does not fit the inputs fails inside torch or onnxruntime
+        if any(word in str(exc).lower() for word in ("alloc", "out of memory")):
+            raise ScoringError(FailureClass.OUT_OF_MEMORY, "The model ran out of memory.") from exc
         raise ScoringError(
             FailureClass.INPUT_SHAPE,
             f"The model failed on inputs of shape {list(batch.shape[1:])} (per row) in batches: "

@@ -2,7 +2,8 @@
 
 An adaptive contributor who probes the public part with many small variations learns almost nothing:
 a new score is shown only when it beats the contributor's best by more than the standard error of the
-paired difference on the public rows. Non-decomposable metrics (macro-F1, ROC-AUC) use a paired bootstrap.
+paired difference on the public rows (floored at the new score's own standard error, see
+`resolution_floor`). Non-decomposable metrics (macro-F1, ROC-AUC) use a paired bootstrap.
 """
 
 from __future__ import annotations
@@ -32,22 +33,30 @@ def ladder_step(
 ) -> LadderStep:
     """Decide what to show after a new public evaluation.
 
-    With per-row losses (lower is better), the threshold is std(new - best) / sqrt(n); without them,
+    With per-row losses (lower is better), the bar is `resolution_floor` of the paired difference; without them,
     `paired_difference_se` gives the standard error of the metric difference (bootstrap).
     """
     if best_score is None:
         return LadderStep(shown_score=new_score, improved=True)
     if new_losses is not None and best_losses is not None:
-        # Compare in loss space (mean squared error for RMSE), where the paired test is defined.
+        # Compared in loss space (mean squared error for RMSE), where the test is defined.
         difference = new_losses - best_losses
         gain = -float(difference.mean())
-        standard_error = float(np.std(difference) / np.sqrt(len(difference)))
+        standard_error = resolution_floor(difference, new_losses)
     else:
         gain = new_score - best_score if higher_is_better else best_score - new_score
         standard_error = paired_difference_se() if paired_difference_se is not None else 0.0
     if gain > standard_error:
         return LadderStep(shown_score=new_score, improved=True)
     return LadderStep(shown_score=best_score, improved=False)
+
+
+def resolution_floor(difference: np.ndarray, new_losses: np.ndarray) -> float:
+    """The bar a gain must clear: the paired difference's standard error, but never below the new
+    submission's own standard error. A probe that changes only a few rows of the best has a tiny paired
+    error, and without the floor could learn the public labels a few rows at a time."""
+    spread = max(float(np.std(difference)), float(np.std(new_losses)))
+    return spread / float(np.sqrt(len(difference)))
 
 
 def bootstrap_difference_se(
@@ -60,13 +69,13 @@ def bootstrap_difference_se(
     """Standard error of metric(new) - metric(best) over paired resamples of the same rows."""
     rng = np.random.default_rng(seed)
     n = len(labels)
-    differences = []
+    differences, new_scores = [], []
     for _ in range(BOOTSTRAP_RESAMPLES):
         rows = rng.integers(0, n, n)
         try:
-            differences.append(
-                metric(new_predictions[rows], labels[rows]) - metric(best_predictions[rows], labels[rows])
-            )
+            new_score = metric(new_predictions[rows], labels[rows])
+            differences.append(new_score - metric(best_predictions[rows], labels[rows]))
         except Exception:  # noqa: S112 - a resample can miss a class; skip it like the others would
             continue
-    return float(np.std(differences)) if differences else 0.0
+        new_scores.append(new_score)
+    return max(float(np.std(differences)), float(np.std(new_scores))) if differences else 0.0

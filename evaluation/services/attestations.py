@@ -96,7 +96,7 @@ def attestation_recover_signer(attestation: ScoreAttestation) -> str:
     )
 
 
-def attestation_verify(*, attestation: ScoreAttestation, dataset_sha256: str) -> list[str]:
+def attestation_verify(*, attestation: ScoreAttestation) -> list[str]:
     """Every way the attestation disagrees with the stored submission; an empty list means it verifies."""
     submission = attestation.submission
     message = attestation.typed_data.get("message", {})
@@ -106,16 +106,18 @@ def attestation_verify(*, attestation: ScoreAttestation, dataset_sha256: str) ->
     expected = {
         "challenge": challenge_id(submission.challenge.slug),
         "submissionHash": _bytes32_hex(submission.content_hash),
-        "datasetHash": _bytes32_hex(dataset_sha256),
+        "datasetHash": _bytes32_hex(submission.challenge.hidden_dataset.sha256),
         "metric": submission.challenge.metric,
     }
     for field, value in expected.items():
         if str(message.get(field)).lower() != str(value).lower():
             problems.append(f"{field} does not match the submission")
-    for field, score in (
-        ("publicScore", submission.public_score),
-        ("privateScore", submission.private_score),
-    ):
+    # The public score shown may be the Ladder's; the attested one is the measured score, kept by the run.
+    measured = {
+        "publicScore": submission.evaluation.raw_public_score,
+        "privateScore": submission.private_score,
+    }
+    for field, score in measured.items():
         if score is None or message.get(field) != round(score * SCORE_SCALE):
             problems.append(f"{field} does not match the stored score")
     return problems

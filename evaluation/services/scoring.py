@@ -98,14 +98,20 @@ class Heartbeat:
         self.progress = (done, total)
 
     def _beat(self) -> None:
-        from django.db import connection
+        from django.db import DatabaseError, connection
 
         try:
             while not self._stop.wait(settings.EVAL_HEARTBEAT_SECONDS):
                 done, total = self.progress or (None, None)
-                evaluation_run_heartbeat(
-                    submission_id=self.submission_id, worker=self.worker, done=done, total=total
-                )
+                try:
+                    evaluation_run_heartbeat(
+                        submission_id=self.submission_id, worker=self.worker, done=done, total=total
+                    )
+                except DatabaseError:
+                    # A missed beat is retried at the next one; the run itself must not fail for it.
+                    logger.warning(
+                        "heartbeat of submission %s not recorded", self.submission_id, exc_info=True
+                    )
         finally:
             connection.close()
 

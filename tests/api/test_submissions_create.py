@@ -67,7 +67,7 @@ def test_create_stores_hashed_files_and_returns_remaining_quota(
     submission = Submission.objects.get(pk=body["id"])
     assert submission.contributor == user
     assert body["contributor"] == "alice"
-    assert body["status"] == "received"
+    assert body["status"] == "queued"
     assert body["title"] == "Small MLP"
     assert body["model_sha256"] == hashlib.sha256(model_bytes).hexdigest()
     assert body["source_sha256"] == hashlib.sha256(source_bytes).hexdigest()

@@ -25,6 +25,8 @@ from tests.factories import ChallengeFactory, UserFactory
 def fresh_worker_context(settings: LazySettings, tmp_path: Path) -> Iterator[None]:
     """Each test gets its own work folder, sandbox pool and hidden-set cache."""
     settings.EVAL_WORK_ROOT = tmp_path / "eval"
+    # In-process tests hold the database in one transaction; heartbeats from a side thread would wait on it.
+    settings.EVAL_HEARTBEAT_SECONDS = 3600
     worker_context.sandbox_pool.cache_clear()
     worker_context.hidden_set_cache.cache_clear()
     yield

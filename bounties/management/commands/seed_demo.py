@@ -8,7 +8,9 @@ from bounties.demo import seed_demo_challenge
 
 
 class Command(BaseCommand):
-    help = "Create the demo challenge 'digits' with scikit-learn's digits as its hidden test set (idempotent)."
+    help = (
+        "Create the demo challenge 'digits' with scikit-learn's digits as its hidden test set (idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         challenge, created = seed_demo_challenge()

@@ -1,0 +1,144 @@
+"""A corpus of hostile submissions, built at test time (no exploit file is ever committed)."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = [helper.make_opsetid("", 17)]
+
+
+def _graph_model(
+    nodes: list[onnx.NodeProto], output_shape: list[str | int | None], initializers: list[onnx.TensorProto]
+) -> bytes:
+    graph = helper.make_graph(
+        nodes,
+        "hostile",
+        [helper.make_tensor_value_info("inputs", TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, output_shape)],
+        initializer=initializers,
+    )
+    model = helper.make_model(graph, opset_imports=OPSET)
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def linear_onnx(n_outputs: int = 10, fill: float = 0.01) -> bytes:
+    """inputs @ W: a well-formed model with `n_outputs` columns."""
+    weight = numpy_helper.from_array(np.full((64, n_outputs), fill, dtype=np.float32), "weight")
+    return _graph_model(
+        [helper.make_node("MatMul", ["inputs", "weight"], ["scores"])], ["batch", n_outputs], [weight]
+    )
+
+
+def nan_output_onnx() -> bytes:
+    """Multiplies every score by NaN."""
+    weight = numpy_helper.from_array(np.full((64, 10), np.nan, dtype=np.float32), "weight")
+    return _graph_model(
+        [helper.make_node("MatMul", ["inputs", "weight"], ["scores"])], ["batch", 10], [weight]
+    )
+
+
+def memory_hog_onnx() -> bytes:
+    """Asks for a 40 GB tensor on every batch."""
+    shape = numpy_helper.from_array(np.array([100_000, 100_000], dtype=np.int64), "shape")
+    nodes = [
+        helper.make_node(
+            "ConstantOfShape",
+            ["shape"],
+            ["huge"],
+            value=helper.make_tensor("v", TensorProto.FLOAT, [1], [1.0]),
+        ),
+        helper.make_node("ReduceSum", ["huge"], ["total"], keepdims=0),
+        helper.make_node("MatMul", ["inputs", "weight"], ["product"]),
+        helper.make_node("Add", ["product", "total"], ["scores"]),
+    ]
+    weight = numpy_helper.from_array(np.zeros((64, 10), dtype=np.float32), "weight")
+    return _graph_model(nodes, ["batch", 10], [shape, weight])
+
+
+def endless_loop_onnx() -> bytes:
+    """A Loop with an enormous trip count: it never finishes in any time limit."""
+    body = helper.make_graph(
+        [
+            helper.make_node("Add", ["acc_in", "one"], ["acc_out"]),
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+        ],
+        "body",
+        [
+            helper.make_tensor_value_info("i", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, ["batch", 64]),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, ["batch", 64]),
+        ],
+        initializer=[numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one")],
+    )
+    trips = numpy_helper.from_array(np.array(10**15, dtype=np.int64), "trips")
+    keep_going = numpy_helper.from_array(np.array(True), "keep_going")
+    weight = numpy_helper.from_array(np.zeros((64, 10), dtype=np.float32), "weight")
+    nodes = [
+        helper.make_node("Loop", ["trips", "keep_going", "inputs"], ["looped"], body=body),
+        helper.make_node("MatMul", ["looped", "weight"], ["scores"]),
+    ]
+    return _graph_model(nodes, ["batch", 10], [trips, keep_going, weight])
+
+
+def custom_domain_onnx() -> bytes:
+    graph = helper.make_graph(
+        [helper.make_node("EvilOp", ["inputs"], ["scores"], domain="com.evil")],
+        "custom",
+        [helper.make_tensor_value_info("inputs", TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
+    )
+    model = helper.make_model(graph, opset_imports=[*OPSET, helper.make_opsetid("com.evil", 1)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def external_data_onnx() -> bytes:
+    """Weights that point at a file outside the submission."""
+    weight = numpy_helper.from_array(np.zeros((64, 10), dtype=np.float32), "weight")
+    weight.ClearField("raw_data")
+    weight.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", "../../../../etc/passwd"), ("offset", "0"), ("length", "2560")):
+        entry = weight.external_data.add()
+        entry.key, entry.value = key, value
+    return _graph_model(
+        [helper.make_node("MatMul", ["inputs", "weight"], ["scores"])], ["batch", 10], [weight]
+    )
+
+
+class _RunsCode:
+    """Unpickling this writes a marker file: proof that code ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (exec, (f"open({str(self.marker)!r}, 'w').write('pwned')",))
+
+
+def code_running_pickle(marker: Path, protocol: int = 4) -> bytes:
+    return pickle.dumps(_RunsCode(marker), protocol=protocol)
+
+
+def decompression_bomb_zip(expanded_bytes: int = 1024**3) -> bytes:
+    """A small zip whose one member expands to a gigabyte of zeros."""
+    buffer = io.BytesIO()
+    chunk = b"\0" * (16 * 1024**2)
+    with (
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("zeros.bin", "w", force_zip64=True) as member,
+    ):
+        for _ in range(expanded_bytes // len(chunk)):
+            member.write(chunk)
+    return buffer.getvalue()
