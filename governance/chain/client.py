@@ -15,9 +15,12 @@ from web3.types import TxParams, TxReceipt
 from governance.chain.abi import load_artifact
 from governance.chain.errors import ContractRevertError, revert_from_exception
 
-# Estimates on a quiet chain are exact; a margin keeps a transaction from running out of gas when
-# state moves a little between estimate and inclusion (e.g. a vote that now crosses quorum).
+# An estimate is exact only for the state and clock it ran on. Between estimate and inclusion the block
+# timestamp can tick over, and then a vote checkpoint that would have been updated in place is pushed
+# to a fresh slot (about 22k more), or a vote now crosses quorum. Unused gas is not charged, so the
+# limit is generous: a ratio plus room for one fresh storage slot and its neighbours.
 _GAS_MARGIN = 1.2
+_GAS_HEADROOM = 50_000
 
 
 class TransactionFailedError(Exception):
@@ -77,7 +80,8 @@ class ChainClient:
             "chainId": self.chain_id,
         }
         try:
-            params["gas"] = int(call.estimate_gas(params) * _GAS_MARGIN)
+            estimate = call.estimate_gas(params, block_identifier="pending")  # the next block's clock
+            params["gas"] = int(estimate * _GAS_MARGIN) + _GAS_HEADROOM
             tx = call.build_transaction(params)
         except ContractLogicError as error:
             raise ContractRevertError(revert_from_exception(error)) from error
@@ -85,8 +89,19 @@ class ChainClient:
         tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout)
         if receipt["status"] != 1:
-            raise TransactionFailedError(f"transaction {tx_hash.hex()} reverted")
+            raise TransactionFailedError(
+                f"transaction {tx_hash.hex()} reverted: {self._replay_reason(call, params)}"
+            )
         return receipt
+
+    def _replay_reason(self, call: Any, params: TxParams) -> str:
+        # The estimate passed but the mined transaction failed: the state or the clock moved in between.
+        # Replaying the call on the latest state usually names the error.
+        try:
+            call.call({"from": params["from"]})
+        except ContractLogicError as error:
+            return revert_from_exception(error).message
+        return "no error on replay"
 
     def call(self, call: ContractFunction) -> Any:
         """Run a read-only call; raises ContractRevertError (decoded) when it reverts."""
