@@ -201,7 +201,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stalled-evaluations": {"task": "evaluation.tasks.requeue_stalled_evaluations", "schedule": 15.0},
+    "requeue-stalled-evaluations": {
+        "task": "evaluation.tasks.requeue_stalled_evaluations",
+        "schedule": env.float("EVAL_REAPER_INTERVAL", default=15.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
