@@ -80,8 +80,8 @@ def use_broker(url: str, transport_options: dict[str, Any]) -> None:
     celery_app.conf.broker_url = url
     celery_app.conf.broker_transport_options = transport_options
     kombu.pools.reset()  # closes and forgets every pooled connection, whatever broker it was for
-    celery_app._pool = None  # type: ignore[attr-defined]
-    celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
