@@ -134,7 +134,19 @@ def load_safetensors_model(
         raise format_error("The weights could not be loaded into the architecture.") from exc
     if not all(torch.isfinite(t).all() for t in state.values()):
         raise format_error("The weights contain NaN or infinite values.")
+    if device == "cpu":
+        module = cpu_inference_layout(module)
     return TorchPredictor(module=module.to(device).eval(), device=device)
+
+
+def cpu_inference_layout(module: Any) -> Any:
+    """The module with 4-D weights channels-last: oneDNN's convolutions run about twice as fast so.
+
+    Inputs may stay NCHW; parameters that are not 4-D (every non-convolutional model) are left as they are.
+    """
+    import torch
+
+    return module.to(memory_format=torch.channels_last)
 
 
 # ---- tier 2: ONNX --------------------------------------------------------------------------------
