@@ -5,15 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint typecheck pytest install frontend contracts-install contracts-build worker clean
+.PHONY: run test lint typecheck pytest install frontend contracts-install contracts-build sandbox-tools clean
 
-install: $(VENV)/.installed frontend contracts-install
+install: $(VENV)/.installed frontend contracts-install sandbox-tools
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The evaluation sandbox needs bubblewrap (and libseccomp, present on Debian); installed when missing.
+sandbox-tools:
+	@command -v bwrap >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "Install bubblewrap (e.g. sudo apt-get install bubblewrap): evaluation workers need it." >&2; exit 1; \
+	  fi; }
 
 # Front-end libraries (charting, htmx) come from npm; Django serves them from node_modules, no build step.
 frontend: node_modules/.installed

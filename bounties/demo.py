@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -16,9 +17,11 @@ from bounties.metrics import Metric
 from bounties.models import Challenge, ModelFormat, PublishPolicy
 from bounties.services.challenges import challenge_publish
 from bounties.services.datasets import hidden_dataset_upload
+from bounties.services.submissions import submission_create
 
 DEMO_SLUG = "digits"
 DEMO_ORGANIZER = "clueboard"
+DEMO_BASELINE = "baseline"
 DEMO_DESCRIPTION = """\
 Recognise handwritten digits from 8x8 grey-scale images.
 
@@ -71,6 +74,44 @@ def seed_demo_challenge() -> tuple[Challenge, bool]:
         total_submission_limit=200,
         publish_policy=PublishPolicy.IMMEDIATELY,
         prize_pool=10_000 * 10**18,
+        architectures=_demo_architectures(),
+        eval_time_limit_seconds=60,
+        eval_memory_limit_mb=4096,
     )
     hidden_dataset_upload(challenge=challenge, upload=_digits_npz(), public_fraction=0.3)
-    return challenge_publish(challenge=challenge), True
+    challenge = challenge_publish(challenge=challenge)
+    _submit_baselines(challenge)
+    return challenge, True
+
+
+def _demo_architectures() -> dict[str, Any]:
+    from evaluation.examples import DIGITS_ARCHITECTURES
+
+    return DIGITS_ARCHITECTURES
+
+
+def _submit_baselines(challenge: Challenge) -> None:
+    """Two real baseline models, queued like anyone's, so the leaderboard and chart fill once a worker runs."""
+    import tempfile
+    from pathlib import Path
+
+    from evaluation import examples
+
+    baseline, _ = get_user_model().objects.get_or_create(
+        username=DEMO_BASELINE, defaults={"email": "baseline@clueboard.invalid"}
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        mlp = examples.train_on_digits(examples.seeded_model("mlp", examples.DIGITS_MLP), epochs=5)
+        cnn = examples.train_on_digits(examples.seeded_model("cnn", examples.DIGITS_CNN), epochs=40)
+        files = [
+            (examples.save_weights(mlp, Path(folder) / "mlp-5-epochs.safetensors", "mlp"), "MLP, 5 epochs"),
+            (examples.export_onnx(cnn, Path(folder) / "small-cnn.onnx", (64,)), "Small CNN as ONNX"),
+        ]
+        for path, title in files:
+            submission_create(
+                challenge=challenge,
+                contributor=baseline,
+                model_file=SimpleUploadedFile(path.name, path.read_bytes()),
+                title=title,
+                writeup=f"Platform baseline: {title.lower()}, trained with `evaluation/examples.py`.",
+            )

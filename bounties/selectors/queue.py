@@ -21,6 +21,14 @@ def queue_positions(submissions: Iterable[Submission]) -> dict[int, int]:
     if not waiting:
         return {}
     ahead = Submission.objects.filter(status__in=WAITING_STATUSES).aggregate(
-        **{f"ahead_{s.pk}": Count("id", filter=Q(created_at__lt=s.created_at)) for s in waiting}
+        **{
+            f"ahead_{s.pk}": Count(
+                "id",
+                filter=Q(
+                    created_at__lt=s.created_at, challenge__evaluation_queue=s.challenge.evaluation_queue
+                ),
+            )
+            for s in waiting
+        }
     )
     return {s.pk: int(ahead[f"ahead_{s.pk}"]) + 1 for s in waiting}

@@ -51,5 +51,9 @@ def submission_queue_position(submission: Submission) -> int | None:
     """1-based place among the submissions waiting for a worker, or None when it is not waiting."""
     if submission.status not in ("received", "queued"):
         return None
-    ahead = Submission.objects.filter(status__in=("received", "queued"), created_at__lt=submission.created_at)
+    ahead = Submission.objects.filter(
+        status__in=("received", "queued"),
+        created_at__lt=submission.created_at,
+        challenge__evaluation_queue=submission.challenge.evaluation_queue,  # CPU and GPU queues run apart
+    )
     return ahead.count() + 1

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from bounties.errors import ApplicationError, ChallengeNotOpen
@@ -36,6 +38,11 @@ def clue_create(
         raise ApplicationError(
             "A clue needs a title and a write-up.", field="title" if not title.strip() else "writeup"
         )
+    if code_url:
+        try:
+            URLValidator(schemes=["http", "https"])(code_url)
+        except ValidationError as exc:
+            raise ApplicationError("The code link must be an http(s) URL.", field="code_url") from exc
     if len(attachments) > MAX_ATTACHMENTS:
         raise ApplicationError(f"Attach at most {MAX_ATTACHMENTS} files.", field="attachments")
     cited_submissions, cited_clues = resolve_citations(

@@ -87,7 +87,10 @@ def _check_model_content(upload: UploadedFile, model_format: str, accepted: str)
 def check_model_format_for_path(*, path: Path, accepted_formats: list[str]) -> str:
     """The same door checks for a file on disk (the organizer's dry run); raises as check_model_upload."""
     with path.open("rb") as handle:
-        return check_model_upload(upload=UploadedFile(handle, name=path.name, size=path.stat().st_size), accepted_formats=accepted_formats)
+        return check_model_upload(
+            upload=UploadedFile(handle, name=path.name, size=path.stat().st_size),
+            accepted_formats=accepted_formats,
+        )
 
 
 def check_source_archive(*, upload: UploadedFile) -> None:

@@ -24,3 +24,12 @@ def test_seed_demo_creates_the_open_digits_challenge_once() -> None:
     assert arrays.inputs.dtype == np.float32
     assert arrays.inputs.shape == (1797, 64)
     assert set(np.unique(arrays.labels)) == set(range(10))
+
+
+def test_seed_demo_queues_real_baseline_models() -> None:
+    call_command("seed_demo")
+    challenge = Challenge.objects.get(slug="digits")
+    baselines = list(challenge.submissions.order_by("id"))
+    assert [s.model_format for s in baselines] == ["safetensors", "onnx"]
+    assert all(s.status == "queued" and s.contributor.username == "baseline" for s in baselines)
+    assert set(challenge.architectures) == {"mlp", "cnn"}

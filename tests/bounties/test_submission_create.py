@@ -188,3 +188,18 @@ def test_unpublished_work_cannot_be_cited_and_nothing_is_written() -> None:
     with pytest.raises(NotFound, match="Clue #999"):
         submit(ChallengeFactory.create(), UserFactory.create(), builds_on_clue_ids=[999])
     assert Submission.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/code", "not a url"])
+def test_a_clue_code_link_must_be_http(url: str) -> None:
+    from bounties.errors import ApplicationError
+    from bounties.services.clues import clue_create
+
+    with pytest.raises(ApplicationError, match="http"):
+        clue_create(
+            challenge=ChallengeFactory.create(),
+            author=UserFactory.create(),
+            title="t",
+            writeup="w",
+            code_url=url,
+        )

@@ -130,7 +130,7 @@ def test_submission_detail_shows_status_files_writeup_and_hash(
     html = response.content.decode()
     assert response.status_code == 200
     assert "badge-queued" in html
-    assert "Position 1 in the evaluation queue" in html
+    assert "Position 1 in the CPU workers queue" in html
     assert "model.safetensors" in html
     assert "<strong>small MLP</strong>" in html
     assert submission.content_hash in html
