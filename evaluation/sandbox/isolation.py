@@ -158,27 +158,16 @@ def wrap_command(
         "--new-session",
     ]
     inner += ["--clearenv", "--cap-drop", "ALL", *_system_binds()]
+    # The private /tmp comes before the binds: mounted after them, it would hide any under /tmp.
+    inner += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", SANDBOX_TMP]
     for host, inside in read_only:
         inner += ["--ro-bind", public.get(host, host), inside]
     for host, inside in binds.writable:
         inner += ["--bind", public.get(host, host), inside]
     for name, value in env.items():
         inner += ["--setenv", name, value]
-    inner += [
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--size",
-        str(tmp_bytes),
-        "--tmpfs",
-        SANDBOX_TMP,
-        "--chdir",
-        SANDBOX_TMP,
-        # The root itself is an unbounded tmpfs: read-only, so the capped /tmp is the only place to write.
-        "--remount-ro",
-        "/",
-    ]
+    # The root itself is an unbounded tmpfs: read-only, so the capped /tmp is the only place to write.
+    inner += ["--chdir", SANDBOX_TMP, "--remount-ro", "/"]
     inner += argv
     if not as_root:
         return inner

@@ -311,6 +311,14 @@ class SandboxPool:
         sandbox.start(self.tmp_bytes)
         return sandbox
 
+    def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+        """Block until the spare has imported everything (starting one if there is none)."""
+        self.warm_up()
+        with self._lock:
+            spare = self._spare
+        if spare is not None:
+            spare.wait_ready(timeout)
+
     def take(self) -> WarmSandbox:
         """The warm spare (or a new one); the caller must close it after its one job."""
         with self._lock:

@@ -95,3 +95,17 @@ def test_probes_find_the_sandbox_closed(tmp_path: Path, host_listener: int) -> N
 def test_the_worker_reports_its_isolation() -> None:
     assert REPORT.describe().startswith("isolation=full")
     assert os.environ.get("CLUEBOARD_SANDBOX") is None  # the probe ran in a child, not in this process
+
+
+def test_the_private_tmp_is_mounted_before_binds_so_it_hides_none_of_them() -> None:
+    command = wrap_command(
+        bwrap="bwrap",
+        as_root=False,
+        binds=SandboxBinds(read_only=[("/tmp/checkout/.venv", "/tmp/checkout/.venv")], writable=[]),
+        env={},
+        tmp_bytes=1024,
+        argv=["true"],
+    )
+    tmpfs_at = command.index("--tmpfs")
+    bind_positions = [i for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
+    assert all(tmpfs_at < i for i in bind_positions)
