@@ -107,5 +107,9 @@ def test_the_private_tmp_is_mounted_before_binds_so_it_hides_none_of_them() -> N
         argv=["true"],
     )
     tmpfs_at = command.index("--tmpfs")
-    bind_positions = [i for i, arg in enumerate(command) if arg in ("--ro-bind", "--bind")]
-    assert all(tmpfs_at < i for i in bind_positions)
+    under_tmp = [
+        i
+        for i, arg in enumerate(command[:-1])
+        if arg in ("--ro-bind", "--bind") and command[i + 2].startswith("/tmp/")
+    ]
+    assert under_tmp and all(tmpfs_at < i for i in under_tmp)
