@@ -1,4 +1,5 @@
-"""Evaluation worker start-up: refuse to serve with too little isolation, warm a sandbox, reap lost runs."""
+"""Evaluation worker start-up: refuse to serve without a signing key or with too little isolation,
+warm a sandbox, reap lost runs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
     from evaluation.services.worker_context import sandbox_pool
     from evaluation.tasks import requeue_stalled_evaluations
 
+    from django.conf import settings
+
+    if not settings.EVALUATOR_PRIVATE_KEY:
+        logger.critical(
+            "EVALUATOR_PRIVATE_KEY is not set: this worker could score but not attest; not starting"
+        )
+        raise SystemExit(1)
     pool = sandbox_pool()
     try:
         pool.warm_up()
