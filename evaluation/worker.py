@@ -15,10 +15,10 @@ logger = logging.getLogger(__name__)
 
 @worker_ready.connect
 def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
+    from django.conf import settings
+
     from evaluation.services.worker_context import sandbox_pool
     from evaluation.tasks import requeue_stalled_evaluations
-
-    from django.conf import settings
 
     if not settings.EVALUATOR_PRIVATE_KEY:
         logger.critical(
