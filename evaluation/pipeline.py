@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +17,14 @@ from typing import Any
 import numpy as np
 
 from bounties import hidden_data
-from evaluation.sandbox.runner import ProgressCallback, SandboxJob, SandboxLimits, SandboxPool
-from evaluation.scoring.errors import FailureClass, ScoringError
+from evaluation.sandbox.runner import (
+    ProgressCallback,
+    SandboxDidNotStart,
+    SandboxJob,
+    SandboxLimits,
+    SandboxPool,
+)
+from evaluation.scoring.errors import ScoringError
 from evaluation.scoring.metrics import check_labels_fit, compute_metric
 from evaluation.scoring.predictions import read_predictions
 
@@ -117,6 +122,25 @@ def score_in_sandbox(
     on_progress: ProgressCallback | None,
 ) -> ScoreResult:
     """Predict in a warm sandbox, then check the predictions and compute both scores here."""
+    try:
+        return _score_once(
+            pool=pool, model_path=model_path, hidden=hidden, spec=spec, on_progress=on_progress
+        )
+    except SandboxDidNotStart:
+        # A spare that died before its job (nothing of the model ran): one more, fresh, sandbox.
+        return _score_once(
+            pool=pool, model_path=model_path, hidden=hidden, spec=spec, on_progress=on_progress
+        )
+
+
+def _score_once(
+    *,
+    pool: SandboxPool,
+    model_path: Path,
+    hidden: HiddenSet,
+    spec: ScoringSpec,
+    on_progress: ProgressCallback | None,
+) -> ScoreResult:
     sandbox = pool.take()
     try:
         job = SandboxJob(
@@ -169,13 +193,3 @@ def _scores(
         isolation=isolation,
         sandbox_seconds=seconds,
     )
-
-
-def timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
-
-
-def infrastructure_error(reason: str) -> ScoringError:
-    return ScoringError(FailureClass.INFRASTRUCTURE, reason)

@@ -56,3 +56,19 @@ def test_a_redelivered_task_does_not_score_twice(
     again = evaluate_submission(submission_id=submission.pk)
     assert again.status == "skipped"
     assert EvaluationRun.objects.get(submission=submission).attempts == 1
+
+
+def test_a_spare_sandbox_that_died_before_its_job_is_replaced(
+    digits_challenge: Challenge, trained_mlp: Any, tmp_path: Path
+) -> None:
+    from evaluation.services.worker_context import sandbox_pool
+
+    submission = submit_file(
+        digits_challenge, examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
+    )
+    pool = sandbox_pool()
+    pool.warm_up()
+    assert pool._spare is not None
+    pool._spare.kill()  # as if the machine had killed it while it waited
+
+    assert evaluate_submission(submission_id=submission.pk).status == SubmissionStatus.SCORED
