@@ -370,13 +370,8 @@ def cnn_overheads(root: Path) -> float:
 
 def demo_mlp(root: Path) -> None:
     from bounties.demo import seed_demo_challenge
-    from bounties.models import Challenge
-    from evaluation import examples
 
     demo, _ = seed_demo_challenge()
-    if not demo.architectures:  # the demo takes safetensors but names no architecture for them
-        Challenge.objects.filter(pk=demo.pk).update(architectures=examples.DIGITS_ARCHITECTURES)
-        demo.refresh_from_db()
     path = demo_mlp_file(root / "workload")
     mlp_seconds_per_submission(demo, path)
     mlp_throughput(root, demo, path)
