@@ -22,6 +22,7 @@ def run_inference(
     on_progress: ProgressCallback | None = None,
 ) -> np.ndarray:
     """Predictions for every row, as float32; raises ScoringError(INPUT_SHAPE or OUTPUT)."""
+    check_shapes_before_the_run(predictor, inputs, output_shape=output_shape)
     n_rows = int(inputs.shape[0])
     predictions: np.ndarray | None = None
     for start in range(0, n_rows, batch_size):
@@ -35,6 +36,17 @@ def run_inference(
             on_progress(start + len(batch), n_rows)
     assert predictions is not None, "a hidden test set has at least two rows"
     return predictions
+
+
+def check_shapes_before_the_run(
+    predictor: Predictor, inputs: np.ndarray, *, output_shape: Sequence[int] | None
+) -> None:
+    """One all-zero row of the challenge's input shape through the model, before any hidden row.
+
+    A model that does not take the inputs, or answers in the wrong shape, fails here with that reason.
+    """
+    probe = np.zeros((1, *inputs.shape[1:]), dtype=inputs.dtype)
+    check_output_batch(_predict_batch(predictor, probe), expected_rows=1, output_shape=output_shape)
 
 
 def _predict_batch(predictor: Predictor, batch: np.ndarray) -> np.ndarray:

@@ -162,3 +162,22 @@ def test_failure_reasons_carry_no_logs(digits_challenge: Challenge) -> None:
     assert "Traceback" not in submission.failure_reason
     assert json.dumps(submission.failure_reason)  # a plain, short message
     assert len(submission.failure_reason) < 200
+
+
+def test_a_model_for_other_inputs_fails_before_the_run(digits_challenge: Challenge) -> None:
+    """An ONNX graph built for 32 features meets the challenge's 64 in the one-row shape probe."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(np.zeros((32, 10), np.float32), "weight")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["inputs", "weight"], ["scores"])],
+        "narrow",
+        [helper.make_tensor_value_info("inputs", TensorProto.FLOAT, ["batch", 32])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
+        initializer=[weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    submission = evaluate(submit_bytes(digits_challenge, "narrow.onnx", model.SerializeToString()))
+    assert submission.status == SubmissionStatus.FAILED
+    assert "The model failed on inputs of shape [64]" in submission.failure_reason
