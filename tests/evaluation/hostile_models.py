@@ -63,11 +63,11 @@ def memory_hog_onnx() -> bytes:
     return _graph_model(nodes, ["batch", 10], [shape, weight])
 
 
-def endless_loop_onnx() -> bytes:
-    """A Loop with an enormous trip count: it never finishes in any time limit."""
+def looping_onnx(trips_per_batch: int) -> bytes:
+    """A no-op Loop of `trips_per_batch` steps before a fixed linear layer: correct, but as slow as asked."""
     body = helper.make_graph(
         [
-            helper.make_node("Add", ["acc_in", "one"], ["acc_out"]),
+            helper.make_node("Add", ["acc_in", "zero"], ["acc_out"]),
             helper.make_node("Identity", ["cond_in"], ["cond_out"]),
         ],
         "body",
@@ -80,16 +80,23 @@ def endless_loop_onnx() -> bytes:
             helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
             helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, ["batch", 64]),
         ],
-        initializer=[numpy_helper.from_array(np.array(1.0, dtype=np.float32), "one")],
+        initializer=[numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")],
     )
-    trips = numpy_helper.from_array(np.array(10**15, dtype=np.int64), "trips")
+    trips = numpy_helper.from_array(np.array(trips_per_batch, dtype=np.int64), "trips")
     keep_going = numpy_helper.from_array(np.array(True), "keep_going")
-    weight = numpy_helper.from_array(np.zeros((64, 10), dtype=np.float32), "weight")
+    weight = numpy_helper.from_array(
+        np.random.default_rng(0).normal(size=(64, 10)).astype(np.float32), "weight"
+    )
     nodes = [
         helper.make_node("Loop", ["trips", "keep_going", "inputs"], ["looped"], body=body),
         helper.make_node("MatMul", ["looped", "weight"], ["scores"]),
     ]
     return _graph_model(nodes, ["batch", 10], [trips, keep_going, weight])
+
+
+def endless_loop_onnx() -> bytes:
+    """A Loop with an enormous trip count: it never finishes in any time limit."""
+    return looping_onnx(10**15)
 
 
 def custom_domain_onnx() -> bytes:

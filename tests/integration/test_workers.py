@@ -6,15 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import requests
-from onnx import TensorProto, helper, numpy_helper
 from rest_framework.authtoken.models import Token
 
 from bounties.models import Challenge, Submission, SubmissionStatus
 from evaluation import examples
 from evaluation.models import EvaluationRun, ScoreAttestation
+from tests.evaluation import hostile_models
 from tests.evaluation.conftest import digits_npz
 from tests.factories import ChallengeFactory, UserFactory
 from tests.integration.conftest import WorkerFleet, wait_until
@@ -85,52 +84,13 @@ def test_a_real_worker_scores_an_api_upload_onto_the_leaderboard(
     assert ScoreAttestation.objects.filter(submission=submission).count() == 1
 
 
-def slow_onnx(trips_per_batch: int) -> bytes:
-    """A correct but slow model: a long no-op Loop before a linear layer (about 1 s per batch here)."""
-    body = helper.make_graph(
-        [
-            helper.make_node("Add", ["acc_in", "zero"], ["acc_out"]),
-            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
-        ],
-        "body",
-        [
-            helper.make_tensor_value_info("i", TensorProto.INT64, []),
-            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
-            helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, ["batch", 64]),
-        ],
-        [
-            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
-            helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, ["batch", 64]),
-        ],
-        initializer=[numpy_helper.from_array(np.array(0.0, dtype=np.float32), "zero")],
-    )
-    weight = np.random.default_rng(0).normal(size=(64, 10)).astype(np.float32)
-    graph = helper.make_graph(
-        [
-            helper.make_node("Loop", ["trips", "keep", "inputs"], ["looped"], body=body),
-            helper.make_node("MatMul", ["looped", "weight"], ["scores"]),
-        ],
-        "slow",
-        [helper.make_tensor_value_info("inputs", TensorProto.FLOAT, ["batch", 64])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
-        initializer=[
-            numpy_helper.from_array(np.array(trips_per_batch, dtype=np.int64), "trips"),
-            numpy_helper.from_array(np.array(True), "keep"),
-            numpy_helper.from_array(weight, "weight"),
-        ],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    return bytes(model.SerializeToString())
-
-
 def test_a_worker_killed_mid_evaluation_is_replaced_and_the_submission_scored_once(
     live_server: Any, worker_fleet: WorkerFleet, open_digits_challenge: Challenge, tmp_path: Path
 ) -> None:
     Challenge.objects.filter(pk=open_digits_challenge.pk).update(eval_time_limit_seconds=120)
     token = Token.objects.create(user=UserFactory.create()).key
     path = tmp_path / "slow.onnx"
-    path.write_bytes(slow_onnx(trips_per_batch=200_000))
+    path.write_bytes(hostile_models.looping_onnx(trips_per_batch=200_000))  # about 1 s a batch here
     created = upload(live_server, token, open_digits_challenge, path)
 
     doomed = worker_fleet.start("doomed")
