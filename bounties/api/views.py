@@ -184,7 +184,7 @@ class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
 
     @extend_schema(responses={200: api.ClueDetailSerializer, 404: OpenApiTypes.OBJECT})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(api.ClueDetailSerializer(clue_get(clue_id=int(pk))).data)
+        return Response(api.ClueDetailSerializer(clue_get(clue_id=int(pk), viewer=request.user)).data)
 
     @extend_schema(
         request=api.ClueCreateSerializer,
@@ -209,5 +209,5 @@ class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
             builds_on_submission_ids=fields["builds_on_submissions"],
             builds_on_clue_ids=fields["builds_on_clues"],
         )
-        clue = clue_get(clue_id=created.pk)
+        clue = clue_get(clue_id=created.pk, viewer=request.user)
         return Response(api.ClueDetailSerializer(clue).data, status=status.HTTP_201_CREATED)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
 
 from bounties.errors import NotFound
-from bounties.models import Clue
+from bounties.models import Clue, Submission
+from bounties.selectors.submissions import visible_submissions_q
 
 
 def clue_list(*, challenge_slug: str | None = None, search: str | None = None) -> QuerySet[Clue]:
@@ -23,15 +26,17 @@ def clue_list(*, challenge_slug: str | None = None, search: str | None = None) -
     return clues
 
 
-def clue_get(*, clue_id: int) -> Clue:
+def clue_get(*, clue_id: int, viewer: Any = None) -> Clue:
+    """A clue with its citations; cited submissions are only those the viewer may see. Raises NotFound."""
+    cited = Submission.objects.filter(visible_submissions_q(viewer)).select_related("contributor")
     clue = (
         Clue.objects.filter(pk=clue_id, challenge__published_at__isnull=False)
         .select_related("challenge", "author")
         .prefetch_related(
             "attachments__artifact",
-            "builds_on_submissions__contributor",
+            Prefetch("builds_on_submissions", queryset=cited),
             "builds_on_clues__author",
-            "cited_by_submissions__contributor",
+            Prefetch("cited_by_submissions", queryset=cited),
             "cited_by_clues__author",
         )
         .first()

@@ -4,30 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from bounties.errors import NotFound, PermissionDenied
 from bounties.models import Submission
 from bounties.selectors.visibility import can_view_submission, published_submissions_q
 
 
-def _with_relations(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+def visible_submissions_q(viewer: Any) -> Q:
+    """Published submissions plus the viewer's own."""
+    visible = Q(challenge__published_at__isnull=False) & published_submissions_q()
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(contributor=viewer)
+    return visible
+
+
+def _with_relations(submissions: QuerySet[Submission], viewer: Any) -> QuerySet[Submission]:
+    # Citations to or from submissions list only those this viewer may see: an id alone would tell
+    # that someone's unpublished work exists and builds on (or is built on by) this one.
+    cited = Submission.objects.filter(visible_submissions_q(viewer)).select_related("contributor")
     return submissions.select_related(
         "challenge", "contributor", "model_artifact", "source_artifact"
     ).prefetch_related(
-        "builds_on_submissions__contributor",
+        Prefetch("builds_on_submissions", queryset=cited),
         "builds_on_clues__author",
-        "cited_by_submissions__contributor",
+        Prefetch("cited_by_submissions", queryset=cited),
         "cited_by_clues__author",
     )
 
 
 def submissions_visible_to(*, viewer: Any) -> QuerySet[Submission]:
     """Published submissions plus the viewer's own."""
-    visible = Q(challenge__published_at__isnull=False) & published_submissions_q()
-    if viewer is not None and viewer.is_authenticated:
-        visible |= Q(contributor=viewer)
-    return _with_relations(Submission.objects.filter(visible))
+    return _with_relations(Submission.objects.filter(visible_submissions_q(viewer)), viewer)
 
 
 def submissions_of_contributor(*, contributor: Any, viewer: Any) -> QuerySet[Submission]:
@@ -36,7 +44,7 @@ def submissions_of_contributor(*, contributor: Any, viewer: Any) -> QuerySet[Sub
 
 def submission_get_for_viewer(*, submission_id: int, viewer: Any) -> Submission:
     """A submission the viewer may see; raises NotFound or PermissionDenied with a reason."""
-    submission = _with_relations(Submission.objects.filter(pk=submission_id)).first()
+    submission = _with_relations(Submission.objects.filter(pk=submission_id), viewer).first()
     if submission is None:
         raise NotFound(f"There is no submission #{submission_id}.")
     if not can_view_submission(submission=submission, viewer=viewer):

@@ -193,3 +193,18 @@ def test_submissions_cannot_be_changed_or_deleted(user: Any, token_client: APICl
     assert token_client.patch(f"/api/v1/submissions/{mine.pk}/", {"title": "x"}).status_code == 405
     assert token_client.put(f"/api/v1/submissions/{mine.pk}/", {"title": "x"}).status_code == 405
     assert token_client.delete(f"/api/v1/submissions/{mine.pk}/").status_code == 405
+
+
+def test_citations_never_name_someone_elses_unpublished_work(anon_client: APIClient) -> None:
+    from bounties.models import PublishPolicy
+
+    public = ChallengeFactory.create(publish_policy=PublishPolicy.IMMEDIATELY)
+    hidden = ChallengeFactory.create(publish_policy=PublishPolicy.AT_CLOSE)
+    cited = SubmissionFactory.create(challenge=public)
+    unpublished = SubmissionFactory.create(challenge=hidden)
+    unpublished.builds_on_submissions.set([cited])
+
+    body = anon_client.get(f"/api/v1/submissions/{cited.pk}/").json()
+
+    assert body["cited_by_submissions"] == []
+    assert str(unpublished.pk) not in str(body["cited_by_submissions"])
