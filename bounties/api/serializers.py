@@ -176,7 +176,24 @@ class LeaderboardQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000)
 
 
-class SubmissionSerializer(serializers.ModelSerializer[Submission]):
+class CitationIdsMixin(serializers.Serializer[Any]):
+    """The four citation lists, as ids; the selectors have already kept only what the viewer may see."""
+
+    builds_on_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    builds_on_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    cited_by_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    cited_by_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+
+
+class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submission]):
     status = SubmissionStatusField()
     challenge: serializers.SlugRelatedField[Challenge] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
@@ -192,18 +209,6 @@ class SubmissionSerializer(serializers.ModelSerializer[Submission]):
     )
     model_sha256 = serializers.CharField(source="model_artifact.sha256", read_only=True)
     source_sha256 = serializers.CharField(source="source_artifact.sha256", read_only=True, allow_null=True)
-    builds_on_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    builds_on_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    cited_by_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    cited_by_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
 
     class Meta:
         model = Submission
@@ -306,7 +311,7 @@ class ClueListSerializer(serializers.ModelSerializer[Clue]):
         read_only_fields = fields
 
 
-class ClueDetailSerializer(serializers.ModelSerializer[Clue]):
+class ClueDetailSerializer(CitationIdsMixin, serializers.ModelSerializer[Clue]):
     challenge: serializers.SlugRelatedField[Challenge] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -314,18 +319,6 @@ class ClueDetailSerializer(serializers.ModelSerializer[Clue]):
         slug_field="username", read_only=True
     )
     attachments = ClueAttachmentSerializer(many=True, read_only=True)
-    builds_on_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    builds_on_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    cited_by_submissions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
-    cited_by_clues: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
 
     class Meta:
         model = Clue
