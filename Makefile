@@ -39,6 +39,9 @@ contracts/node_modules/.installed: contracts/package.json contracts/package-lock
 contracts-build: contracts-install
 	cd contracts && npm run --silent build
 
+# The demo runs in development mode (debug pages, development keys, console email); production is the
+# default whenever DEBUG is not set, and refuses to start with the development keys.
+run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -51,8 +54,9 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The Django plugin loads the settings: the development defaults spare it production's secrets.
 typecheck:
-	$(BIN)/mypy .
+	DEBUG=true $(BIN)/mypy .
 
 pytest:
 	$(BIN)/pytest

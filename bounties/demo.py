@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from sklearn.datasets import load_digits
 
+from accounts.services import user_get_or_create_verified
 from bounties.metrics import Metric
 from bounties.models import Challenge, ModelFormat, PublishPolicy
 from bounties.services.challenges import challenge_publish
@@ -97,9 +98,7 @@ def _submit_baselines(challenge: Challenge) -> None:
 
     from evaluation import examples
 
-    baseline, _ = get_user_model().objects.get_or_create(
-        username=DEMO_BASELINE, defaults={"email": "baseline@clueboard.invalid"}
-    )
+    baseline = user_get_or_create_verified(username=DEMO_BASELINE, email="baseline@clueboard.invalid")
     with tempfile.TemporaryDirectory() as folder:
         mlp = examples.train_on_digits(examples.seeded_model("mlp", examples.DIGITS_MLP), epochs=5)
         cnn = examples.train_on_digits(examples.seeded_model("cnn", examples.DIGITS_CNN), epochs=40)

@@ -46,3 +46,8 @@ class SubmissionLimitReached(ApplicationError):
 class InvalidTransition(ApplicationError):
     status_code = 409
     code = "invalid_transition"
+
+
+class EmailNotVerified(ApplicationError):
+    status_code = 403
+    code = "email_not_verified"

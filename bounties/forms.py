@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from bounties.errors import ApplicationError
 from bounties.metrics import Metric
 from bounties.models import ChallengeStatus
+from clueboard.ids import MAX_ROW_ID
 
 LISTED_STATUSES = [
     (value, label) for value, label in ChallengeStatus.choices if value != ChallengeStatus.DRAFT
@@ -34,6 +35,10 @@ class IdListField(forms.CharField):
             digits = token.removeprefix("#")
             if not digits.isdigit():
                 raise forms.ValidationError(f"'{token}' is not an id; write numbers such as 12, 15.")
+            if int(digits) > MAX_ROW_ID:
+                raise forms.ValidationError(
+                    f"There is no #{digits[:20]}: that number is too large to be an id."
+                )
             ids.append(int(digits))
         return ids
 

@@ -16,4 +16,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.field:
             body["field"] = exc.field
         return Response(body, status=exc.status_code)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A validation error of the whole request (not of one field) comes as a bare list: errors are
+        # always objects, as the schema says.
+        response.data = {"detail": " ".join(str(item) for item in response.data), "code": "invalid"}
+    return response

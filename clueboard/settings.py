@@ -11,20 +11,30 @@ from pathlib import Path
 
 import environ
 
+from clueboard.production_guard import (
+    DEVELOPMENT_EVALUATOR_KEY,
+    DEVELOPMENT_SECRET_KEY,
+    refuse_development_evaluator_key,
+    refuse_development_secret_key,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe by default: development mode (debug pages, development keys) only when asked for; `make run` and
+# the test suite ask for it.
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 else:
     # Production secrets have no defaults: a missing one stops the process here.
     SECRET_KEY = env.str("SECRET_KEY")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    refuse_development_secret_key(SECRET_KEY)
 
 # Where everything the platform writes lives in development; each path can be moved on its own.
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -44,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
     "accounts",
     "bounties",
     "evaluation",
@@ -58,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "clueboard.urls"
@@ -79,15 +92,24 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'clueboard.sqlite3'}")}
-# Each request is one transaction: a failed multi-step write leaves nothing half-written.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No ATOMIC_REQUESTS: a request-wide transaction would be open while a slow upload trickles in, and on
+# SQLite that transaction holds the database's write lock, stalling every other page. Multi-step writes
+# are atomic in their services instead, and uploads are read before any transaction begins.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
     # Concurrent writers wait for the lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    # Writers take the lock when their transaction begins, so web and workers queue instead of failing.
-    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    sqlite_options["timeout"] = 20
+    # A write transaction takes the lock when it begins, so web and workers queue instead of deadlocking
+    # on a lock upgrade; reads run outside transactions and never take it.
+    sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    # Write-ahead log: readers go on while a writer commits.
+    sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
     # A file, not memory, so that worker processes started by integration tests share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+
+# Rate limits (sign-up, log-in, API) count in this cache: per process by default, shared with Redis in
+# production (e.g. CACHE_URL=redis://127.0.0.1:6379/1) so that every web process counts together.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -97,9 +119,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's log-in
+    "allauth.account.auth_backends.AuthenticationBackend",  # the site's: username or email
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "bounties:challenge-list"
-LOGOUT_REDIRECT_URL = "bounties:challenge-list"
+ACCOUNT_LOGOUT_REDIRECT_URL = "bounties:challenge-list"
+
+# Accounts (django-allauth): a verified email address before any submission or clue, and sign-up that
+# answers the same whether or not an address is known (the owner of a known one gets an email instead).
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link preview must not confirm an address: the page asks for a click
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Clueboard] "
+ACCOUNT_RATE_LIMITS = {
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="10/h/ip"),
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip"),
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "api_token": env.str("RATE_LIMIT_API_TOKEN", default="5/m/user"),
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clueboard <noreply@clueboard.invalid>")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -152,15 +197,24 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "clueboard.api_pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "clueboard.api_filters.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clueboard.api_errors.exception_handler",
+    # Per client, counted in CACHES: enough for scripts, not for scraping or guessing at speed.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="120/min"),
+        "user": env.str("API_RATE_USER", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Clueboard API",
@@ -172,6 +226,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clueboard.api_schema.document_common_responses",
+    ],
 }
 
 # ---- Celery: the default broker needs no server (a folder); Redis or RabbitMQ by URL. -------------
@@ -218,11 +276,11 @@ EVAL_BATCH_SIZE = env.int("EVAL_BATCH_SIZE", default=256)
 EVAL_HEARTBEAT_SECONDS = env.float("EVAL_HEARTBEAT_SECONDS", default=5.0)
 EVAL_HEARTBEAT_TIMEOUT = env.float("EVAL_HEARTBEAT_TIMEOUT", default=60.0)
 EVAL_MAX_ATTEMPTS = env.int("EVAL_MAX_ATTEMPTS", default=3)
-# Signs score attestations. Development falls back to anvil's public test key #9; production must set it.
-EVALUATOR_PRIVATE_KEY = env.str(
-    "EVALUATOR_PRIVATE_KEY",
-    default="0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6" if DEBUG else "",
-)
+# Signs score attestations. Development falls back to anvil's public test key #9; production must set
+# its own: a key anyone can look up would let anyone forge scores.
+EVALUATOR_PRIVATE_KEY = env.str("EVALUATOR_PRIVATE_KEY", default=DEVELOPMENT_EVALUATOR_KEY if DEBUG else "")
+if not DEBUG:
+    refuse_development_evaluator_key(EVALUATOR_PRIVATE_KEY)
 ATTESTATION_CHAIN_ID = env.int("ATTESTATION_CHAIN_ID", default=31337)
 
 LOGGING = {

@@ -15,6 +15,14 @@ def isolated_file_roots(settings: LazySettings, tmp_path: Path) -> None:
     settings.HIDDEN_DATA_ROOT = tmp_path / "hidden"
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> None:
+    """Rate limits count in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip PostgreSQL-only tests on SQLite, unless CI said the services must be there."""
     from django.db import connection

@@ -11,6 +11,7 @@ from typing import Any
 
 import factory
 import numpy as np
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -31,10 +32,19 @@ class UserFactory(factory.django.DjangoModelFactory[Any]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def email_verified(user: Any, create: bool, verified: bool | None, **kwargs: Any) -> None:
+        """Users have confirmed their address unless a test says `email_verified=False`."""
+        if create and verified is not False:
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory[Challenge]):

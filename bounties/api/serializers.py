@@ -5,16 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bounties.api import schema  # noqa: F401  (registers the schema extensions)
+from bounties.api.fields import TitleField, WriteupField
 from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment, Submission, SubmissionStatus
 from bounties.rendering import render_markdown
 from bounties.selectors.leaderboard import PRIVATE, PUBLIC
 from bounties.selectors.quota import SubmissionQuota, submission_quota
 from bounties.selectors.visibility import private_scores_revealed
+from bounties.services.clues import MAX_ATTACHMENTS
+from clueboard.ids import MAX_ROW_ID
 
 AMOUNT_HELP = "Token base units as a decimal string: amounts can exceed 2**63, which JSON numbers lose."
 
@@ -24,6 +26,14 @@ class TokenAmountField(serializers.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(read_only=True, help_text=AMOUNT_HELP, **kwargs)
+
+
+@extend_schema_field(serializers.URLField(allow_null=True, read_only=True))
+class OptionalUrlField(serializers.ReadOnlyField):
+    """A stored URL that may be empty: null then, since "" is not a URL."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
 
 
 class ChallengeStatusField(serializers.ChoiceField):
@@ -155,7 +165,9 @@ class LeaderboardEntrySerializer(serializers.Serializer[Any]):
     rank = serializers.IntegerField()
     contributor = serializers.CharField(source="contributor_username")
     score = serializers.FloatField(help_text="Public score while open; private score after close.")
-    submission = serializers.IntegerField(source="submission_id")
+    submission = serializers.IntegerField(
+        source="submission_id", allow_null=True, help_text="Its id once published; null before."
+    )
     submitted_at = serializers.DateTimeField()
     entries = serializers.IntegerField(help_text="How many scored submissions this contributor made.")
     submission_published = serializers.BooleanField(help_text="Whether its code and write-up are open.")
@@ -240,13 +252,13 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
         )
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field(serializers.FloatField(allow_null=True))
     def get_private_score(self, submission: Submission) -> float | None:
         if not private_scores_revealed(submission.challenge):
             return None
         return submission.private_score
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_queue_position(self, submission: Submission) -> int | None:
         # The view computes the whole page's positions in one query and passes them in.
         positions: dict[int, int] = self.context.get("queue_positions", {})
@@ -279,10 +291,10 @@ class SubmissionCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     writeup = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     builds_on_submissions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
     )
     builds_on_clues = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
     )
 
 
@@ -304,6 +316,7 @@ class ClueListSerializer(serializers.ModelSerializer[Clue]):
         slug_field="username", read_only=True
     )
     n_cited_by = serializers.IntegerField(read_only=True, help_text="Submissions and clues citing it.")
+    code_url = OptionalUrlField()
 
     class Meta:
         model = Clue
@@ -319,6 +332,7 @@ class ClueDetailSerializer(CitationIdsMixin, serializers.ModelSerializer[Clue]):
         slug_field="username", read_only=True
     )
     attachments = ClueAttachmentSerializer(many=True, read_only=True)
+    code_url = OptionalUrlField()
 
     class Meta:
         model = Clue
@@ -343,16 +357,18 @@ class ClueCreateSerializer(serializers.Serializer[Any]):
     """The multipart form of a new clue; the service checks the rules."""
 
     challenge = serializers.SlugField(help_text="Slug of the challenge the clue is about.")
-    # Blank passes through so that the service's own message names what is missing.
-    title = serializers.CharField(required=False, max_length=200, allow_blank=True, default="")
-    writeup = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    title = TitleField(help_text="What the clue found, in a line.")
+    writeup = WriteupField(help_text="Markdown: what you found and how.")
     code_url = serializers.URLField(required=False, allow_blank=True, default="")
     attachments = serializers.ListField(
-        child=serializers.FileField(allow_empty_file=True), required=False, default=list
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        default=list,
+        max_length=MAX_ATTACHMENTS,
     )
     builds_on_submissions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
     )
     builds_on_clues = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
     )

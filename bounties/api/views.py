@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -18,7 +25,8 @@ from rest_framework.views import set_rollback
 from bounties.api import serializers as api
 from bounties.api.filters import ChallengeFilter, ClueFilter, SubmissionFilter
 from bounties.errors import ApplicationError
-from bounties.models import Challenge, Clue, Submission
+from bounties.metrics import Metric
+from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
 from bounties.selectors.challenges import challenge_get_visible, challenge_list
 from bounties.selectors.clues import clue_get, clue_list
 from bounties.selectors.leaderboard import leaderboard_for
@@ -27,6 +35,7 @@ from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submission_get_for_viewer, submissions_visible_to
 from bounties.services.clues import clue_create
 from bounties.services.submissions import submission_create
+from clueboard.ids import ROW_ID_PATTERN
 
 ERROR_RESPONSES: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input or upload (wrong file type)."),
@@ -36,10 +45,36 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
     413: OpenApiResponse(OpenApiTypes.OBJECT, description="A file is over its size limit."),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="The daily or total submission limit is reached."),
 }
+LIST_ERRORS: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A filter has a value outside its choices."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="There is no such page."),
+}
+DETAIL_ERRORS: dict[int, OpenApiResponse] = {
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such resource, or not one you may see."),
+}
+
+
+def any_or_one_of(name: str, choices: type[TextChoices], description: str) -> OpenApiParameter:
+    """A choice filter as it behaves: empty or absent means any, else one of the choices."""
+    return OpenApiParameter(
+        name, str, OpenApiParameter.QUERY, enum=["", *choices.values], description=description
+    )
+
+
+def row_id(name: str = "id") -> OpenApiParameter:
+    return OpenApiParameter(name, int, OpenApiParameter.PATH, description="A row id (1 to 2^63-1).")
 
 
 class ApiViewSet(viewsets.GenericViewSet[Any]):
     """Base of the API's view sets."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Every query parameter of this API takes one value; a repeated one would be read as its last
+        # value silently, which the schema does not promise.
+        repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
+        if repeated:
+            raise ValidationError({name: ["Give this query parameter once."] for name in repeated})
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)
@@ -54,6 +89,15 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
 
 
 @extend_schema(tags=["challenges"])
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: api.ChallengeListSerializer(many=True), **LIST_ERRORS},
+        parameters=[
+            any_or_one_of("status", ChallengeStatus, "Only challenges in this status."),
+            any_or_one_of("metric", Metric, "Only challenges scored by this metric."),
+        ],
+    )
+)
 class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
     """Published challenges: their rules, dates, limits, prize pool and leaderboard."""
 
@@ -69,19 +113,25 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return api.ChallengeListSerializer
 
-    @extend_schema(responses={200: api.ChallengeDetailSerializer, 404: ERROR_RESPONSES[404]})
+    @extend_schema(responses={200: api.ChallengeDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request: Request, slug: str) -> Response:
         challenge = challenge_get_visible(slug=slug, viewer=request.user)
         return Response(api.ChallengeDetailSerializer(challenge, context={"request": request}).data)
 
     @extend_schema(
         parameters=[api.LeaderboardQuerySerializer],
-        responses={200: api.LeaderboardSerializer, 404: ERROR_RESPONSES[404]},
+        responses={
+            200: api.LeaderboardSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="The limit is not between 1 and 1000."),
+            **DETAIL_ERRORS,
+        },
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def leaderboard(self, request: Request, slug: str) -> Response:
         """Best scored submission per contributor, ranked; public scores only until the challenge closes."""
-        query = api.LeaderboardQuerySerializer(data=request.query_params)
+        query = api.LeaderboardQuerySerializer(
+            data=request.query_params.dict()
+        )  # a plain dict: "" is not "absent"
         query.is_valid(raise_exception=True)
         challenge = challenge_get_visible(slug=slug, viewer=request.user)
         board = leaderboard_for(challenge, limit=query.validated_data.get("limit"))
@@ -89,6 +139,12 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
 
 
 @extend_schema(tags=["submissions"])
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: api.SubmissionSerializer(many=True), **LIST_ERRORS},
+        parameters=[any_or_one_of("status", SubmissionStatus, "Only submissions in this status.")],
+    )
+)
 class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
     """Your own submissions and everyone's published ones. Submissions cannot be changed or deleted."""
 
@@ -97,8 +153,8 @@ class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
     filterset_class = SubmissionFilter
     # Named explicitly: DRF's default would allow ordering by every serialised field.
     ordering_fields = ("created_at", "public_score")
-    lookup_value_regex = "[0-9]+"
-    parser_classes = (MultiPartParser, FormParser)
+    lookup_value_regex = ROW_ID_PATTERN
+    parser_classes = (MultiPartParser,)  # uploads are files: multipart only
 
     def get_queryset(self) -> QuerySet[Submission]:
         viewer = None if self.is_schema_view() else self.request.user
@@ -112,9 +168,7 @@ class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
         data = api.SubmissionSerializer(rows, many=True, context=context).data
         return Response(data) if page is None else self.get_paginated_response(data)
 
-    @extend_schema(
-        responses={200: api.SubmissionSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(parameters=[row_id()], responses={200: api.SubmissionSerializer, **DETAIL_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         submission = submission_get_for_viewer(submission_id=int(pk), viewer=request.user)
         context = {"request": request, "queue_positions": queue_positions([submission])}
@@ -166,6 +220,7 @@ class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
 
 
 @extend_schema(tags=["clues"])
+@extend_schema_view(list=extend_schema(responses={200: api.ClueListSerializer(many=True), **LIST_ERRORS}))
 class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
     """Published findings that are not models: write-ups, code links, files, and what they build on."""
 
@@ -176,13 +231,13 @@ class ClueViewSet(mixins.ListModelMixin, ApiViewSet):
     ordering_fields = ("created_at", "n_cited_by")
     # The selector's GROUP BY drops the model's default ordering, and pages need a stable order.
     ordering = ("-created_at", "-id")
-    lookup_value_regex = "[0-9]+"
-    parser_classes = (MultiPartParser, FormParser)
+    lookup_value_regex = ROW_ID_PATTERN
+    parser_classes = (MultiPartParser,)  # uploads are files: multipart only
 
     def get_queryset(self) -> QuerySet[Clue]:
-        return clue_list()
+        return clue_list(viewer=None if self.is_schema_view() else self.request.user)
 
-    @extend_schema(responses={200: api.ClueDetailSerializer, 404: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[row_id()], responses={200: api.ClueDetailSerializer, **DETAIL_ERRORS})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(api.ClueDetailSerializer(clue_get(clue_id=int(pk), viewer=request.user)).data)
 

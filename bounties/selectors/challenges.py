@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bounties.errors import NotFound
 from bounties.models import Challenge, ChallengeStatus
+from bounties.selectors.visibility import overseen_challenges_q
 
 
 def challenge_list(
@@ -31,11 +32,9 @@ def challenge_list(
 
 
 def challenge_get_visible(*, slug: str, viewer: object | None = None) -> Challenge:
-    """A published challenge by slug (drafts only for staff); raises NotFound."""
+    """A published challenge by slug (a draft only for its organizer or a superuser); raises NotFound."""
     challenges = Challenge.objects.with_status().select_related("hidden_dataset")
-    is_staff = bool(getattr(viewer, "is_staff", False))
-    if not is_staff:
-        challenges = challenges.visible()
+    challenges = challenges.filter(Q(published_at__isnull=False) | overseen_challenges_q(viewer))
     challenge = challenges.filter(slug=slug).first()
     if challenge is None:
         raise NotFound(f"There is no challenge '{slug}'.")

@@ -25,7 +25,7 @@ class LeaderboardEntry:
     contributor_id: int
     contributor_username: str
     score: float
-    submission_id: int
+    submission_id: int | None  # None until the submission is published: an id would tell it exists
     submitted_at: datetime
     entries: int
     submission_published: bool
@@ -79,7 +79,7 @@ def leaderboard_for(challenge: Challenge, *, limit: int | None = None) -> Leader
             contributor_id=row.contributor_id,
             contributor_username=row.contributor.username,
             score=getattr(row, score_field),
-            submission_id=row.pk,
+            submission_id=row.pk if published else None,
             submitted_at=row.created_at,
             entries=row.entries,  # type: ignore[attr-defined]
             submission_published=published,

@@ -33,8 +33,7 @@ class BestScore:
     challenge: Challenge
     phase: str  # which leaderboard the score belongs to: PUBLIC while open, PRIVATE after close
     score: float
-    submission_id: int
-    submission_viewable: bool  # whether the viewer may open the submission
+    submission_id: int | None  # None when the viewer may not open it: an id would tell it exists
 
 
 def contributor_best_scores(*, contributor: Any, viewer: Any) -> list[BestScore]:
@@ -60,8 +59,9 @@ def contributor_best_scores(*, contributor: Any, viewer: Any) -> list[BestScore]
             challenge=challenge,
             phase=phase,
             score=score,
-            submission_id=submission.pk,
-            submission_viewable=can_view_submission(submission=submission, viewer=viewer),
+            submission_id=submission.pk
+            if can_view_submission(submission=submission, viewer=viewer)
+            else None,
         )
     return sorted(best.values(), key=lambda entry: entry.challenge.ends_at, reverse=True)
 

@@ -6,16 +6,21 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from bounties.errors import NotFound, PermissionDenied
+from bounties.errors import NotFound
 from bounties.models import Submission
-from bounties.selectors.visibility import can_view_submission, published_submissions_q
+from bounties.selectors.visibility import (
+    can_view_submission,
+    is_signed_in,
+    overseen_challenges_q,
+    published_submissions_q,
+)
 
 
 def visible_submissions_q(viewer: Any) -> Q:
-    """Published submissions plus the viewer's own."""
+    """Published submissions, the viewer's own, and those of the challenges the viewer oversees."""
     visible = Q(challenge__published_at__isnull=False) & published_submissions_q()
-    if viewer is not None and viewer.is_authenticated:
-        visible |= Q(contributor=viewer)
+    if is_signed_in(viewer):
+        visible |= Q(contributor=viewer) | overseen_challenges_q(viewer, prefix="challenge__")
     return visible
 
 
@@ -43,15 +48,10 @@ def submissions_of_contributor(*, contributor: Any, viewer: Any) -> QuerySet[Sub
 
 
 def submission_get_for_viewer(*, submission_id: int, viewer: Any) -> Submission:
-    """A submission the viewer may see; raises NotFound or PermissionDenied with a reason."""
+    """A submission the viewer may see; raises NotFound, the same for one that exists unseen."""
     submission = _with_relations(Submission.objects.filter(pk=submission_id), viewer).first()
-    if submission is None:
+    if submission is None or not can_view_submission(submission=submission, viewer=viewer):
         raise NotFound(f"There is no submission #{submission_id}.")
-    if not can_view_submission(submission=submission, viewer=viewer):
-        raise PermissionDenied(
-            "This submission belongs to someone else and is not published yet; "
-            "its code and write-up open when the challenge closes."
-        )
     return submission
 
 

@@ -21,8 +21,7 @@ def artifact_store(*, upload: UploadedFile, max_bytes: int, label: str) -> Artif
 
     Raises FileTooLarge when the upload is bigger than `max_bytes`.
     """
-    if upload.size is not None and upload.size > max_bytes:
-        raise FileTooLarge(f"The {label} is {_mib(upload.size)}; the limit is {_mib(max_bytes)}.")
+    check_upload_size(upload=upload, max_bytes=max_bytes, label=label)
     root = Path(settings.ARTIFACT_ROOT)
     root.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -49,6 +48,12 @@ def artifact_store(*, upload: UploadedFile, max_bytes: int, label: str) -> Artif
         os.replace(temp_path, final_path)
     artifact, _ = Artifact.objects.get_or_create(sha256=sha256, defaults={"size_bytes": size})
     return artifact
+
+
+def check_upload_size(*, upload: UploadedFile, max_bytes: int, label: str) -> None:
+    """Raises FileTooLarge when the upload declares more than `max_bytes` (the stored bytes are counted too)."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise FileTooLarge(f"The {label} is {_mib(upload.size)}; the limit is {_mib(max_bytes)}.")
 
 
 def read_head(upload: UploadedFile, n_bytes: int) -> bytes:

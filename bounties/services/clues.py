@@ -13,13 +13,13 @@ from django.db import transaction
 
 from bounties.errors import ApplicationError, ChallengeNotOpen
 from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment
-from bounties.services.artifacts import artifact_store
+from bounties.services.accounts import require_verified_email
+from bounties.services.artifacts import artifact_store, check_upload_size
 from bounties.services.citations import resolve_citations
 
 MAX_ATTACHMENTS = 10
 
 
-@transaction.atomic
 def clue_create(
     *,
     challenge: Challenge,
@@ -31,7 +31,9 @@ def clue_create(
     builds_on_submission_ids: Sequence[int] = (),
     builds_on_clue_ids: Sequence[int] = (),
 ) -> Clue:
-    """Publish a clue at once. Raises ChallengeNotOpen, ApplicationError, NotFound or FileTooLarge."""
+    """Publish a clue at once. Raises EmailNotVerified, ChallengeNotOpen, ApplicationError, NotFound or
+    FileTooLarge; on any error no clue is written."""
+    require_verified_email(user=author, action="share a clue")
     if challenge.status in (ChallengeStatus.DRAFT, ChallengeStatus.UPCOMING):
         raise ChallengeNotOpen("Clues can be shared once the challenge has opened.")
     if not title.strip() or not writeup.strip():
@@ -48,12 +50,22 @@ def clue_create(
     cited_submissions, cited_clues = resolve_citations(
         viewer=author, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
     )
-    clue = Clue.objects.create(
-        challenge=challenge, author=author, title=title.strip(), writeup=writeup, code_url=code_url
-    )
-    for upload in attachments:
-        artifact = artifact_store(upload=upload, max_bytes=settings.MAX_ATTACHMENT_BYTES, label="attachment")
-        ClueAttachment.objects.create(clue=clue, artifact=artifact, filename=(upload.name or "file")[-255:])
-    clue.builds_on_submissions.set(cited_submissions)
-    clue.builds_on_clues.set(cited_clues)
+    for upload in attachments:  # every size first, so that a refused clue stores no file
+        check_upload_size(upload=upload, max_bytes=settings.MAX_ATTACHMENT_BYTES, label="attachment")
+    # Files outside the transaction, as for submissions: a write transaction locks SQLite whole.
+    stored = [
+        (
+            artifact_store(upload=upload, max_bytes=settings.MAX_ATTACHMENT_BYTES, label="attachment"),
+            upload.name,
+        )
+        for upload in attachments
+    ]
+    with transaction.atomic():
+        clue = Clue.objects.create(
+            challenge=challenge, author=author, title=title.strip(), writeup=writeup, code_url=code_url
+        )
+        for artifact, name in stored:
+            ClueAttachment.objects.create(clue=clue, artifact=artifact, filename=(name or "file")[-255:])
+        clue.builds_on_submissions.set(cited_submissions)
+        clue.builds_on_clues.set(cited_clues)
     return clue

@@ -23,6 +23,7 @@ from bounties.models import (
     SubmissionStatus,
 )
 from bounties.selectors.quota import submission_quota
+from bounties.services.accounts import require_verified_email
 from bounties.services.artifacts import artifact_store
 from bounties.services.citations import resolve_citations
 from bounties.services.uploads import check_model_upload, check_source_archive
@@ -53,9 +54,10 @@ def submission_create(
 ) -> Submission:
     """Check, store and queue a submission for evaluation, counting it against the limits atomically.
 
-    Raises ChallengeNotOpen, InvalidUpload, FileTooLarge, NotFound (a cited work), or
-    SubmissionLimitReached; on any error nothing is written.
+    Raises EmailNotVerified, ChallengeNotOpen, InvalidUpload, FileTooLarge, NotFound (a cited work), or
+    SubmissionLimitReached; on any error no submission is written.
     """
+    require_verified_email(user=contributor, action="submit a model")
     if not challenge.is_open:
         raise ChallengeNotOpen(
             f"'{challenge.title}' is {challenge.status}: it does not take submissions now."
@@ -66,22 +68,23 @@ def submission_create(
     cited_submissions, cited_clues = resolve_citations(
         viewer=contributor, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
     )
+    _refuse_when_out_of_quota(challenge=challenge, contributor=contributor)  # before storing any file
+    # Files first and outside the transaction: hashing and writing take the longest, and on SQLite a
+    # write transaction holds the whole database's lock. Files of a refused submission are left for the
+    # clean-up of unused artifacts.
+    model_artifact = artifact_store(
+        upload=model_file, max_bytes=settings.MAX_MODEL_FILE_BYTES, label="model file"
+    )
+    source_artifact = (
+        artifact_store(
+            upload=source_archive, max_bytes=settings.MAX_SOURCE_ARCHIVE_BYTES, label="source archive"
+        )
+        if source_archive is not None
+        else None
+    )
     with transaction.atomic():
-        # Files first: hashing and writing take the longest, so they stay outside the limit lock.
-        model_artifact = artifact_store(
-            upload=model_file, max_bytes=settings.MAX_MODEL_FILE_BYTES, label="model file"
-        )
-        source_artifact = (
-            artifact_store(
-                upload=source_archive, max_bytes=settings.MAX_SOURCE_ARCHIVE_BYTES, label="source archive"
-            )
-            if source_archive is not None
-            else None
-        )
         _lock_participation(challenge=challenge, contributor=contributor)
-        quota = submission_quota(challenge=challenge, contributor=contributor)
-        if quota.remaining <= 0:
-            raise SubmissionLimitReached(quota.exhausted_message())
+        _refuse_when_out_of_quota(challenge=challenge, contributor=contributor)  # the count that holds
         submission = Submission.objects.create(
             challenge=challenge,
             contributor=contributor,
@@ -104,6 +107,12 @@ def submission_create(
         enqueue_evaluation(submission=submission)
     submission.refresh_from_db(fields=["status", "queued_at"])
     return submission
+
+
+def _refuse_when_out_of_quota(*, challenge: Challenge, contributor: Any) -> None:
+    quota = submission_quota(challenge=challenge, contributor=contributor)
+    if quota.remaining <= 0:
+        raise SubmissionLimitReached(quota.exhausted_message())
 
 
 def _lock_participation(*, challenge: Challenge, contributor: Any) -> None:

@@ -70,7 +70,7 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "leaderboard": leaderboard,
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
         "score_points": _chart_points(score_history(challenge)),
-        "recent_clues": list(clue_list(challenge_slug=challenge.slug)[:RECENT_CLUES]),
+        "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_detail.html", context)

@@ -27,7 +27,9 @@ CLUES_PER_PAGE = 25
 def clue_list_view(request: HttpRequest) -> HttpResponse:
     challenge_slug = request.GET.get("challenge", "").strip()
     # Counting citations groups the query, which drops the model ordering; newest first again.
-    clues = clue_list(challenge_slug=challenge_slug or None).order_by("-created_at", "-id")
+    clues = clue_list(viewer=request.user, challenge_slug=challenge_slug or None).order_by(
+        "-created_at", "-id"
+    )
     page = Paginator(clues, CLUES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
+
+from bounties.api.fields import PYTHON_WHITESPACE
 
 
 @pytest.mark.django_db
@@ -61,3 +64,13 @@ def test_api_root_lists_the_resources(anon_client: APIClient) -> None:
 
     assert response.status_code == 200
     assert set(response.json()) == {"challenges", "submissions", "clues"}
+
+
+def test_the_blank_characters_of_the_schema_are_pythons_whitespace() -> None:
+    whitespace = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    listed: set[str] = set()
+    for part in re.findall(r"\\u([0-9a-f]{4})(?:-\\u([0-9a-f]{4}))?", PYTHON_WHITESPACE):
+        first, last = int(part[0], 16), int(part[1] or part[0], 16)
+        listed |= {chr(code) for code in range(first, last + 1)}
+
+    assert listed == whitespace

@@ -88,13 +88,17 @@ def test_list_is_paginated_and_orders_by_public_score_only(anon_client: APIClien
     ).json()
     by_private = anon_client.get(
         "/api/v1/submissions/", {"ordering": "private_score", "status": "scored"}
-    ).json()
+    ).json()  # answered with 400
 
     assert page["count"] == 28
     assert len(page["results"]) == 25
     assert [row["public_score"] for row in by_public["results"]] == [0.1, 0.2, 0.3]
-    # An ordering field that is not allowed is ignored, so the order tells nothing about private scores.
-    assert [row["public_score"] for row in by_private["results"]] == [0.2, 0.1, 0.3]
+    # Ordering by the private score is refused, naming what is allowed, so no order tells anything of it.
+    assert by_private == {
+        "ordering": [
+            "Order by one or more of created_at, public_score, comma-separated; a leading '-' reverses one."
+        ]
+    }
 
 
 def test_private_score_is_absent_before_close_everywhere(user: Any, token_client: APIClient) -> None:
@@ -161,14 +165,18 @@ def test_detail_has_files_hashes_citations_and_queue_position(user: Any, token_c
     assert cited_body["queue_position"] is None
 
 
-def test_someone_elses_unpublished_submission_is_403(token_client: APIClient, anon_client: APIClient) -> None:
+def test_someone_elses_unpublished_submission_answers_like_a_missing_one(
+    token_client: APIClient, anon_client: APIClient
+) -> None:
     theirs = SubmissionFactory.create(challenge=at_close_challenge())
+    missing = theirs.pk + 1000
 
     for client in (token_client, anon_client):
-        response = client.get(f"/api/v1/submissions/{theirs.pk}/")
-        assert response.status_code == 403
-        assert response.json()["code"] == "permission_denied"
-        assert "belongs to someone else and is not published yet" in response.json()["detail"]
+        unseen = client.get(f"/api/v1/submissions/{theirs.pk}/")
+        absent = client.get(f"/api/v1/submissions/{missing}/")
+        assert unseen.status_code == absent.status_code == 404
+        assert unseen.json() == {"detail": f"There is no submission #{theirs.pk}.", "code": "not_found"}
+        assert absent.json() == {"detail": f"There is no submission #{missing}.", "code": "not_found"}
 
 
 def test_own_unpublished_submission_is_visible(user: Any, token_client: APIClient) -> None:

@@ -6,11 +6,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from eth_account import Account
+
+from clueboard.production_guard import (
+    DEVELOPMENT_EVALUATOR_KEY,
+    DEVELOPMENT_SECRET_KEY,
+    WELL_KNOWN_DEVELOPMENT_ADDRESSES,
+)
+from governance.chain.anvil import DEV_MNEMONIC
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY"}}
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "EVALUATOR_PRIVATE_KEY"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -41,3 +54,53 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> Non
     result = run_manage(tmp_path, "check", DEBUG="false", ALLOWED_HOSTS="clueboard.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "clueboard.example.org",
+        **overrides,
+    }
+
+
+def test_debug_is_off_unless_asked_for(tmp_path: Path) -> None:
+    """Without DEBUG set, the platform is in production mode: it wants its own secret key."""
+    result = run_manage(tmp_path, "check", ALLOWED_HOSTS="clueboard.example.org")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_secret_key(tmp_path: Path) -> None:
+    result = run_manage(tmp_path, "check", **production_env(SECRET_KEY=DEVELOPMENT_SECRET_KEY))
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is the public development key" in result.stderr
+
+
+def test_production_refuses_a_well_known_evaluator_key(tmp_path: Path) -> None:
+    result = run_manage(tmp_path, "check", **production_env(EVALUATOR_PRIVATE_KEY=DEVELOPMENT_EVALUATOR_KEY))
+
+    assert result.returncode != 0
+    assert "EVALUATOR_PRIVATE_KEY is a public development key" in result.stderr
+
+
+def test_production_starts_with_keys_of_its_own(tmp_path: Path) -> None:
+    result = run_manage(
+        tmp_path, "check", **production_env(EVALUATOR_PRIVATE_KEY="0x" + secrets.token_hex(32))
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_refused_addresses_are_anvils_development_accounts() -> None:
+    Account.enable_unaudited_hdwallet_features()
+    derived = {
+        Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").address.lower()
+        for index in range(20)
+    }
+
+    assert derived == WELL_KNOWN_DEVELOPMENT_ADDRESSES
+    assert Account.from_key(DEVELOPMENT_EVALUATOR_KEY).address.lower() in derived

@@ -71,4 +71,4 @@ def test_share_a_clue_needs_log_in(client: Client, challenge: Any) -> None:
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))

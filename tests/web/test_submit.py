@@ -151,5 +151,5 @@ def test_submit_needs_a_logged_in_contributor(client: Client, challenge: Any) ->
 
     for response in (get_response, post_response):
         assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
+        assert response["Location"] == f"{reverse('account_login')}?next={url}"
     assert not Submission.objects.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -27,19 +28,30 @@ pytestmark = pytest.mark.django_db
 DISTINCT_PRIVATE_SCORE = 0.123456
 
 
-def test_someone_elses_unpublished_submission_is_403_with_the_reason(alice_client: Client) -> None:
+def page_without(response: Any, submission_id: int) -> str:
+    """The page with its id and per-request CSRF token blanked out."""
+    page = response.content.decode().replace(f"#{submission_id}", "#N")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_someone_elses_unpublished_submission_answers_exactly_like_a_missing_one(
+    alice_client: Client,
+) -> None:
     challenge = ChallengeFactory.create(publish_policy=PublishPolicy.AT_CLOSE)
     theirs = SubmissionFactory.create(challenge=challenge, writeup="Secret trick")
+    missing = theirs.pk + 1000
 
-    for url_name, args in (
-        ("bounties:submission-detail", [theirs.pk]),
-        ("bounties:submission-status", [theirs.pk]),
-        ("bounties:submission-file", [theirs.pk, "model"]),
+    for url_name, extra in (
+        ("bounties:submission-detail", []),
+        ("bounties:submission-status", []),
+        ("bounties:submission-file", ["model"]),
     ):
-        response = alice_client.get(reverse(url_name, args=args))
-        assert response.status_code == 403
-        assert b"Secret trick" not in response.content
-    assert "its code and write-up open when the challenge closes" in response.content.decode()
+        unseen = alice_client.get(reverse(url_name, args=[theirs.pk, *extra]))
+        absent = alice_client.get(reverse(url_name, args=[missing, *extra]))
+        assert unseen.status_code == absent.status_code == 404
+        assert b"Secret trick" not in unseen.content
+        assert f"There is no submission #{theirs.pk}." in unseen.content.decode()
+        assert page_without(unseen, theirs.pk) == page_without(absent, missing)
 
 
 def test_owner_sees_their_unpublished_submission(alice_client: Client, contributor: Any) -> None:
