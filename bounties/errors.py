@@ -51,3 +51,8 @@ class InvalidTransition(ApplicationError):
 class EmailNotVerified(ApplicationError):
     status_code = 403
     code = "email_not_verified"
+
+
+class FinalSelectionFull(ApplicationError):
+    status_code = 409
+    code = "final_selection_full"

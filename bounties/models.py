@@ -100,6 +100,11 @@ class Challenge(models.Model):
     eval_memory_limit_mb = models.PositiveIntegerField(
         default=4096, help_text="Memory allowed to the sandboxed run, its runtime (~1 GiB) included."
     )
+    final_selection_limit = models.PositiveIntegerField(
+        default=2,
+        help_text="How many submissions each contributor may select for the private (final) ranking; without a "
+        "selection their best public ones count. Volume alone then cannot buy a lucky private score.",
+    )
     use_ladder = models.BooleanField(
         default=True,
         help_text="Show a new public score only when it beats the contributor's best by more than its standard "
@@ -260,6 +265,9 @@ class Submission(models.Model):
     failure_reason = models.TextField(blank=True)
     public_score = models.FloatField(null=True, blank=True)
     private_score = models.FloatField(null=True, blank=True)
+    selected_for_final = models.BooleanField(
+        default=False, help_text="Chosen by its contributor to count in the private (final) ranking."
+    )
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="submission-status",
     ),
     path(
+        "submissions/<id:submission_id>/final-selection/",
+        submissions.submission_final_selection_view,
+        name="submission-final-selection",
+    ),
+    path(
         "submissions/<id:submission_id>/files/<str:kind>/",
         submissions.submission_file_view,
         name="submission-file",

@@ -43,3 +43,14 @@ class WriteupField(serializers.CharField):
         if isinstance(value, str) and not value.strip():
             self.fail("blank")
         return value
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: DRF's BooleanField also takes 0, 1, "yes" and "off", which the schema's
+    `boolean` does not promise."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError("fail() raises")  # for type checkers

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bounties.api import schema  # noqa: F401  (registers the schema extensions)
-from bounties.api.fields import TitleField, WriteupField
+from bounties.api.fields import StrictBooleanField, TitleField, WriteupField
 from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment, Submission, SubmissionStatus
 from bounties.rendering import render_markdown
 from bounties.selectors.leaderboard import PRIVATE, PUBLIC
@@ -232,6 +232,7 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
             "failure_reason",
             "public_score",
             "private_score",
+            "selected_for_final",
             "created_at",
             "queued_at",
             "started_at",
@@ -263,6 +264,10 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
         # The view computes the whole page's positions in one query and passes them in.
         positions: dict[int, int] = self.context.get("queue_positions", {})
         return positions.get(submission.pk)
+
+
+class FinalSelectionSerializer(serializers.Serializer[Any]):
+    selected = StrictBooleanField(help_text="true to count it in the final ranking, false to stop.")
 
 
 class SubmissionCreatedSerializer(SubmissionSerializer):

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -34,6 +34,7 @@ from bounties.selectors.queue import queue_positions
 from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submission_get_for_viewer, submissions_visible_to
 from bounties.services.clues import clue_create
+from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from clueboard.ids import ROW_ID_PATTERN
 
@@ -217,6 +218,32 @@ class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
         }
         data = api.SubmissionCreatedSerializer(submission, context=context).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[row_id()],
+        request=api.FinalSelectionSerializer,
+        responses={
+            200: api.SubmissionSerializer,
+            400: ERROR_RESPONSES[400],
+            401: ERROR_RESPONSES[401],
+            404: DETAIL_ERRORS[404],
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="The challenge has closed, or the selection is full: unselect one first.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="final-selection", parser_classes=[JSONParser])
+    def final_selection(self, request: Request, pk: str) -> Response:
+        """Select your scored submission for the final (private) ranking, or unselect it."""
+        form = api.FinalSelectionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        submission_set_final_selection(
+            submission_id=int(pk), contributor=request.user, selected=form.validated_data["selected"]
+        )
+        submission = submission_get_for_viewer(submission_id=int(pk), viewer=request.user)
+        context = {"request": request, "queue_positions": queue_positions([submission])}
+        return Response(api.SubmissionSerializer(submission, context=context).data)
 
 
 @extend_schema(tags=["clues"])

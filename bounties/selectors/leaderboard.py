@@ -1,7 +1,8 @@
 """The leaderboard: each contributor's best scored submission, ranked.
 
 While a challenge is open it ranks by public score and carries no private score at all; after close it
-ranks by private score. Ties go to the earlier submission.
+ranks by private score, among each contributor's final candidates only (their selection, or their best
+public ones). Ties go to the earlier submission.
 """
 
 from __future__ import annotations
@@ -9,7 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import RowNumber
 
 from bounties.models import Challenge, Submission, SubmissionStatus
@@ -43,21 +57,52 @@ def leaderboard_phase(challenge: Challenge) -> str:
     return PRIVATE if private_scores_revealed(challenge) else PUBLIC
 
 
-def _best_per_contributor(challenge: Challenge, score_field: str) -> QuerySet[Submission]:
+def _ranking(challenge: Challenge, score_field: str) -> list[OrderBy]:
     score = F(score_field).desc() if challenge.higher_is_better else F(score_field).asc()
-    ranking = [score, F("created_at").asc(), F("id").asc()]
+    return [score, F("created_at").asc(), F("id").asc()]
+
+
+def _scored(challenge: Challenge) -> QuerySet[Submission]:
+    return Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED)
+
+
+def final_candidates(challenge: Challenge) -> QuerySet[Submission]:
+    """The submissions that count in the private ranking: each contributor's selected ones or, without
+    a selection, their best `final_selection_limit` by public score."""
+    has_selection = Exists(
+        _scored(challenge).filter(contributor=OuterRef("contributor"), selected_for_final=True)
+    )
+    public_place = Window(
+        RowNumber(), partition_by=[F("contributor_id")], order_by=_ranking(challenge, "public_score")
+    )
+    counts = Case(
+        When(has_selection=True, then=F("selected_for_final")),
+        default=Q(public_place__lte=challenge.final_selection_limit),
+        output_field=BooleanField(),
+    )
+    return (
+        _scored(challenge)
+        .exclude(public_score__isnull=True)
+        .annotate(has_selection=has_selection, public_place=public_place)
+        .annotate(counts=counts)
+        .filter(counts=True)
+    )
+
+
+def _best_per_contributor(challenge: Challenge, score_field: str) -> QuerySet[Submission]:
+    ranking = _ranking(challenge, score_field)
     scored_count = (
-        Submission.objects.filter(
-            challenge=challenge, contributor=OuterRef("contributor"), status=SubmissionStatus.SCORED
-        )
+        _scored(challenge)
+        .filter(contributor=OuterRef("contributor"))
         .values("contributor")
         .annotate(n=Count("id"))
         .values("n")
     )
+    rows = _scored(challenge).exclude(**{f"{score_field}__isnull": True})
+    if score_field == "private_score":
+        rows = rows.filter(pk__in=final_candidates(challenge).values("pk"))
     return (
-        Submission.objects.filter(challenge=challenge, status=SubmissionStatus.SCORED)
-        .exclude(**{f"{score_field}__isnull": True})
-        .annotate(place=Window(RowNumber(), partition_by=[F("contributor_id")], order_by=ranking))
+        rows.annotate(place=Window(RowNumber(), partition_by=[F("contributor_id")], order_by=ranking))
         .filter(place=1)
         .annotate(entries=Subquery(scored_count))
         .select_related("contributor")

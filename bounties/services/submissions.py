@@ -18,7 +18,6 @@ from bounties.errors import ChallengeNotOpen, InvalidTransition, NotFound, Submi
 from bounties.models import (
     Challenge,
     FailureKind,
-    Participation,
     Submission,
     SubmissionStatus,
 )
@@ -26,6 +25,7 @@ from bounties.selectors.quota import submission_quota
 from bounties.services.accounts import require_verified_email
 from bounties.services.artifacts import artifact_store
 from bounties.services.citations import resolve_citations
+from bounties.services.participation import participation_lock
 from bounties.services.uploads import check_model_upload, check_source_archive
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def submission_create(
         else None
     )
     with transaction.atomic():
-        _lock_participation(challenge=challenge, contributor=contributor)
+        participation_lock(challenge=challenge, contributor=contributor)
         _refuse_when_out_of_quota(challenge=challenge, contributor=contributor)  # the count that holds
         submission = Submission.objects.create(
             challenge=challenge,
@@ -113,12 +113,6 @@ def _refuse_when_out_of_quota(*, challenge: Challenge, contributor: Any) -> None
     quota = submission_quota(challenge=challenge, contributor=contributor)
     if quota.remaining <= 0:
         raise SubmissionLimitReached(quota.exhausted_message())
-
-
-def _lock_participation(*, challenge: Challenge, contributor: Any) -> None:
-    """Serialise one contributor's submits to one challenge, so two cannot both take the last slot."""
-    participation, _ = Participation.objects.get_or_create(challenge=challenge, contributor=contributor)
-    Participation.objects.select_for_update().filter(pk=participation.pk).get()
 
 
 def _content_hash(

@@ -8,16 +8,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from bounties.errors import ApplicationError
+from bounties.errors import ApplicationError, NotFound
 from bounties.forms import SubmissionForm, add_application_error
 from bounties.models import Submission
 from bounties.selectors.challenges import challenge_get_visible
 from bounties.selectors.citations import citations_of_submission
+from bounties.selectors.final_selection import final_selection_of
 from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submission_get_for_viewer, submission_queue_position
 from bounties.selectors.visibility import private_scores_revealed, submission_is_published
+from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from bounties.services.uploads import accepted_formats_text
 from bounties.views.common import application_errors_as_pages, artifact_download
@@ -75,12 +77,37 @@ def _status_context(submission: Submission) -> dict[str, Any]:
 @application_errors_as_pages
 def submission_detail_view(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = submission_get_for_viewer(submission_id=submission_id, viewer=request.user)
+    is_own = request.user.is_authenticated and request.user.pk == submission.contributor_id
     context = {
         **_status_context(submission),
         "published": submission_is_published(submission),
         "citations": citations_of_submission(submission=submission, viewer=request.user),
+        "final_selection": (
+            final_selection_of(challenge=submission.challenge, contributor=request.user) if is_own else None
+        ),
     }
     return render(request, "bounties/submission_detail.html", context)
+
+
+@login_required
+@require_POST
+def submission_final_selection_view(request: HttpRequest, submission_id: int) -> HttpResponse:
+    """Select or unselect the submission for the final ranking; the service says what is allowed."""
+    selected = request.POST.get("selected") == "1"
+    try:
+        submission_set_final_selection(
+            submission_id=submission_id, contributor=request.user, selected=selected
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            "Selected for the final ranking." if selected else "No longer selected for the final ranking.",
+        )
+    return redirect("bounties:submission-detail", submission_id=submission_id)
 
 
 @require_GET
