@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "bounties",
     "evaluation",
+    "governance",
 ]
 
 MIDDLEWARE = [

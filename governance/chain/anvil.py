@@ -180,6 +180,10 @@ class DevChain:
         self._rpc("evm_mine", [timestamp])
         return self._client.latest_timestamp()
 
+    def set_next_timestamp(self, timestamp: int) -> None:
+        """Mine the next block (the next transaction's, under automine) at exactly `timestamp`."""
+        self._rpc("evm_setNextBlockTimestamp", [timestamp])
+
     def set_balance(self, address: str, wei: int) -> None:
         """Give `address` a native balance of `wei` (gas money for fresh accounts)."""
         self._rpc("anvil_setBalance", [address, hex(wei)])

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from governance.chain.abi import load_artifact
 from governance.chain.deploy import ZERO_ADDRESS
-from governance.chain.timelock import DEFAULT_ADMIN_ROLE
+from governance.chain.timelock import DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE
 from tests.contracts.helpers import MEMBER_STAKE, Dao
 
 EIP170_LIMIT = 24_576
 
 
-def test_timelock_roles_are_exactly_governor_open_executor_and_no_deployer(dao: Dao) -> None:
+def test_timelock_roles_are_exactly_governor_guardian_canceller_and_no_deployer(dao: Dao) -> None:
     deployment, actors = dao.deployment, dao.actors
     holders = dao.timelock.role_holders(from_block=deployment.first_block)
     assert holders == {
         "admin": {deployment.timelock},  # the timelock administers itself, nobody else
         "proposer": {deployment.governor},
-        "canceller": {deployment.governor},
-        "executor": {ZERO_ADDRESS},  # anyone may execute what passed the vote and the delay
+        # The guardian (a multisig) can stop a queued operation during the delay, never start one.
+        "canceller": {deployment.governor, actors.guardian.address},
+        # Anyone executes through the governor, which refuses expired proposals; nobody bypasses it.
+        "executor": {deployment.governor},
     }
+    assert not dao.timelock.has_role(role=EXECUTOR_ROLE, account=ZERO_ADDRESS)
     assert not dao.timelock.has_role(role=DEFAULT_ADMIN_ROLE, account=actors.deployer.address)
 
 
@@ -43,6 +46,11 @@ def test_governance_parameters_are_the_ones_asked_for(dao: Dao) -> None:
     params, governor, escrow = dao.params, dao.governor, dao.escrow
     assert (governor.voting_delay(), governor.voting_period()) == (params.voting_delay, params.voting_period)
     assert governor.late_quorum_extension() == params.late_quorum_extension
+    assert governor.proposal_threshold() == params.proposal_threshold > 0
+    assert governor.execution_grace_period() == params.execution_grace_period
+    assert escrow.governance_cycle() == (
+        params.voting_delay + params.voting_period + params.late_quorum_extension + params.timelock_delay
+    )
     assert dao.timelock.min_delay() == params.timelock_delay
     assert escrow.evaluators() == [e.address for e in dao.actors.evaluators]
     assert escrow.evaluator_threshold() == params.evaluator_threshold
