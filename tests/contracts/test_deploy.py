@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from governance.chain.abi import load_artifact
-from governance.chain.deploy import ZERO_ADDRESS
+from governance.chain.anvil import AnvilProcess
+from governance.chain.deploy import ZERO_ADDRESS, DeploymentRefusedError, GovernanceParams, deploy_contracts
 from governance.chain.timelock import DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE
-from tests.contracts.helpers import MEMBER_STAKE, Dao
+from tests.contracts.helpers import MEMBER_STAKE, Actors, Dao
 
 EIP170_LIMIT = 24_576
 
@@ -71,3 +74,20 @@ def test_every_contract_fits_the_eip170_size_limit_on_chain(dao: Dao) -> None:
         assert 0 < size <= EIP170_LIMIT, name
         # Immutables are filled in at deployment, so compare lengths rather than bytes.
         assert size == len(bytes.fromhex(load_artifact(name).deployed_bytecode[2:])), name
+
+
+def test_deploy_refuses_the_deployer_as_sole_evaluator_or_guardian_off_the_dev_chain(actors: Actors) -> None:
+    deployer, others = actors.deployer, tuple(e.address for e in actors.evaluators[:2])
+    refused = (
+        GovernanceParams(guardian=actors.guardian.address),  # evaluators default to the deployer
+        GovernanceParams(evaluators=(deployer.address,), guardian=actors.guardian.address),
+        GovernanceParams(evaluators=others, evaluator_threshold=2),  # guardian defaults to the deployer
+    )
+    with AnvilProcess(accounts=1, extra_args=["--chain-id", "8453"]) as base_like:
+        for params in refused:
+            with pytest.raises(DeploymentRefusedError):
+                deploy_contracts(client=base_like, deployer=deployer, members={}, params=params)
+        assert base_like.pending_nonce(deployer.address) == 0  # refused before sending anything
+        fine = GovernanceParams(evaluators=others, evaluator_threshold=2, guardian=actors.guardian.address)
+        deployment = deploy_contracts(client=base_like, deployer=deployer, members={}, params=fine)
+        assert deployment.chain_id == 8453

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from eth_utils import keccak
-
 from governance.chain.errors import decode_revert
 from governance.chain.escrow import ChallengeState
 from tests.contracts.helpers import CLAIM_WINDOW, EscrowLab, fresh_address, results, reverts
