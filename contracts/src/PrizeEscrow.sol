@@ -280,7 +280,8 @@ contract PrizeEscrow is IPrizeEscrow, ReentrancyGuardTransient, GuardianPause, E
     /// the funders of an award's remainder get exactly all of it between them.
     function refundable(uint256 id, address funder) public view returns (uint256) {
         Challenge storage c = _challenges[id];
-        if (c.state != State.Cancelled && c.state != State.Awarded && c.state != State.Finalized) return 0;
+        bool refunding = c.state == State.Cancelled || c.state == State.Awarded || c.state == State.Finalized;
+        if (!refunding || c.escrowed == 0) return 0;
         uint256 pool = c.escrowed - c.awarded; // the whole pool after a cancel (nothing was awarded)
         uint256 before = c.refundedFunding;
         return Math.mulDiv(pool, before + funded[id][funder], c.escrowed) - Math.mulDiv(pool, before, c.escrowed);

@@ -14,7 +14,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound
-from web3.types import TxParams, TxReceipt
+from web3.types import TxParams, TxReceipt, Wei
 
 from governance.chain.abi import load_artifact
 from governance.chain.errors import ContractRevertError, revert_from_exception
@@ -201,7 +201,10 @@ class ChainClient:
             raise FeeCapExceededError(
                 f"next base fee {base_fee} + tip {tip} wei is above the fee cap of {self.fee_cap_wei} wei"
             )
-        return {"maxFeePerGas": min(2 * base_fee + tip, self.fee_cap_wei), "maxPriorityFeePerGas": tip}
+        return {
+            "maxFeePerGas": Wei(min(2 * base_fee + tip, self.fee_cap_wei)),
+            "maxPriorityFeePerGas": Wei(tip),
+        }
 
     def _sign_and_send(self, call: Any, params: TxParams, sender: LocalAccount) -> SentTransaction:
         address = Web3.to_checksum_address(sender.address)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from eth_account.signers.local import LocalAccount
+from web3 import Web3
 
 from governance.chain.attestations import (
     Attestation,
@@ -28,13 +30,24 @@ def _closed_challenge(lab: EscrowLab) -> int:
     return challenge_id
 
 
-def _sign(lab: EscrowLab, signer: LocalAccount, challenge_id: int, **changes: object) -> bytes:
-    """`signer`'s signature over this challenge's results, with any field of domain or message changed."""
+def _sign(
+    lab: EscrowLab,
+    signer: LocalAccount,
+    challenge_id: int,
+    *,
+    chain_id: int | None = None,
+    verifying_contract: str | None = None,
+    spec: bytes = LAB_SPEC,
+) -> bytes:
+    """`signer`'s signature over this challenge's results (round 0), with the domain or spec changed."""
     domain = lab.escrow.domain()
-    domain = replace(domain, **{k: v for k, v in changes.items() if k in ("chain_id", "verifying_contract")})
-    values: dict[str, object] = {"round_": 0, "results_hash": results("r"), "spec_hash": LAB_SPEC}
-    values |= {k: v for k, v in changes.items() if k in values}
-    document = attestation_document(domain, challenge_id=challenge_id, **values)  # type: ignore[arg-type]
+    if chain_id is not None:
+        domain = replace(domain, chain_id=chain_id)
+    if verifying_contract is not None:
+        domain = replace(domain, verifying_contract=Web3.to_checksum_address(verifying_contract))
+    document = attestation_document(
+        domain, challenge_id=challenge_id, round_=0, results_hash=results("r"), spec_hash=spec
+    )
     return sign_typed_data(signer, document)
 
 
@@ -47,7 +60,7 @@ def _high_s_twin(signature: bytes) -> bytes:
 Forgery = Callable[[EscrowLab, int], tuple[list[str], list[bytes]]]
 
 
-def _pair(lab: EscrowLab, challenge_id: int, **changes: object) -> tuple[list[str], list[bytes]]:
+def _pair(lab: EscrowLab, challenge_id: int, **changes: Any) -> tuple[list[str], list[bytes]]:
     first, second = sorted(lab.actors.evaluators[:2], key=lambda a: int(a.address, 16))
     return [first.address, second.address], [
         _sign(lab, first, challenge_id, **changes),
@@ -86,7 +99,7 @@ FORGERIES: dict[str, tuple[Forgery, str]] = {
         lambda lab, cid: _pair(lab, cid, verifying_contract=fresh_address("other escrow")),
         "InvalidSignature",
     ),
-    "another spec hash": (lambda lab, cid: _pair(lab, cid, spec_hash=spec_hash("other")), "InvalidSignature"),
+    "another spec hash": (lambda lab, cid: _pair(lab, cid, spec=spec_hash("other")), "InvalidSignature"),
     "a removed evaluator": (_removed, "SignerNotEvaluator"),
     "a stale round": (_stale_round, "InvalidSignature"),
 }

@@ -43,6 +43,15 @@ def test_what_an_award_leaves_goes_back_to_the_funders_pro_rata(plain_lab: Escro
     assert lab.token.balance_of(lab.escrow.address) == 0 == lab.escrow.total_held()
 
 
+def test_a_cancelled_challenge_nobody_funded_refunds_nothing(plain_lab: EscrowLab) -> None:
+    challenge_id = plain_lab.open_challenge()
+    plain_lab.as_owner("cancel", challenge_id)
+    funder = plain_lab.actors.funders[0].address
+    assert plain_lab.escrow.refundable(challenge_id=challenge_id, funder=funder) == 0
+    with reverts("NothingToRefund"):
+        plain_lab.escrow.refund(sender=plain_lab.actors.relayer, challenge_id=challenge_id, funder=funder)
+
+
 def test_tokens_sent_by_mistake_can_be_skimmed_but_nothing_owed(plain_lab: EscrowLab) -> None:
     lab, winner, careless = plain_lab, fresh_address("winner"), plain_lab.actors.funders[2]
     challenge_id = lab.open_challenge()

@@ -269,8 +269,8 @@ def stage(lab: EscrowLab, *, fee_bps: int) -> Ledger:
             record.submission_deadline, record.award_deadline
         )
         driver.ledger.stage_ids.append(challenge_id)
-        for funder, amount in enumerate((7_000, 2_000, 1_003)[: 2 if name in ("open", "closed") else 3]):
-            driver.fund(challenge_id, funder, amount)
+        for index, amount in enumerate((7_000, 2_000, 1_003)[: 2 if name in ("open", "closed") else 3]):
+            driver.fund(challenge_id, index, amount)
     ids = dict(zip(STAGES, driver.ledger.stage_ids, strict=True))
     lab.chain.advance(SUBMISSIONS_CLOSE + BOUNDARY_MARGIN)
     for name in ("attested", "awarded in part", "awarded in full", "claim window over"):

@@ -12,10 +12,12 @@ from django.db import connection
 from eth_account.signers.local import LocalAccount
 
 from governance.chain.client import (
+    DEFAULT_FEE_CAP_WEI,
     GWEI,
     ChainClient,
     ChainIdMismatchError,
     FeeCapExceededError,
+    NonceSource,
     ReceiptTimeoutError,
 )
 from governance.chain.token import Erc20
@@ -26,9 +28,18 @@ from tests.contracts.helpers import EscrowLab, fresh_address
 PER_WORKER = 6
 
 
-def _worker_client(client: ChainClient, **options: object) -> ChainClient:
+def _worker_client(
+    client: ChainClient,
+    *,
+    nonces: NonceSource | None = None,
+    receipt_timeout: float = 120.0,
+    fee_cap_wei: int = DEFAULT_FEE_CAP_WEI,
+) -> ChainClient:
     """A client of its own (its own HTTP session), as another worker process would have."""
-    return ChainClient.connect(client.w3.provider.endpoint_uri, chain_id=client.chain_id, **options)  # type: ignore[attr-defined]
+    url = client.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    return ChainClient.connect(
+        url, chain_id=client.chain_id, nonces=nonces, receipt_timeout=receipt_timeout, fee_cap_wei=fee_cap_wei
+    )
 
 
 @contextmanager
