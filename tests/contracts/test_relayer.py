@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 from eth_account.signers.local import LocalAccount
+from web3.types import TxReceipt
 
 from governance.chain.client import (
     DEFAULT_FEE_CAP_WEI,
@@ -19,6 +20,7 @@ from governance.chain.client import (
     FeeCapExceededError,
     NonceSource,
     ReceiptTimeoutError,
+    SentTransaction,
 )
 from governance.chain.token import Erc20
 from governance.models import RelayerNonce
@@ -116,38 +118,43 @@ def test_a_failed_send_does_not_use_up_a_nonce(plain_lab: EscrowLab) -> None:
     assert row.next_nonce == plain_lab.client.pending_nonce(relayer.address)
 
 
-def test_a_receipt_timeout_is_rechecked_by_hash_not_sent_again(plain_lab: EscrowLab) -> None:
-    lab, relayer, winner = plain_lab, plain_lab.actors.relayer, fresh_address("paid once")
+@contextmanager
+def _unanswered_mint(
+    lab: EscrowLab, winner: str, amount: int
+) -> Iterator[tuple[ChainClient, SentTransaction]]:
+    """A mint sent while nothing is mined, so its receipt timed out; blocks are mined again afterwards."""
     impatient = _worker_client(lab.client, receipt_timeout=0.5)
     lab.chain.set_automine(False)
     try:
         with pytest.raises(ReceiptTimeoutError) as timeout:
-            Erc20(impatient, lab.token.address).mint(sender=relayer, to=winner, amount=7)
-        sent = timeout.value.sent
-        lab.chain.mine()  # the transaction was only slow
-        receipt = impatient.recheck(sent)
+            Erc20(impatient, lab.token.address).mint(sender=lab.actors.relayer, to=winner, amount=amount)
+        yield impatient, timeout.value.sent
     finally:
         lab.chain.set_automine(True)
+
+
+def _assert_mined_once(
+    lab: EscrowLab, sent: SentTransaction, receipt: TxReceipt, winner: str, amount: int
+) -> None:
     assert (receipt["transactionHash"], receipt["status"]) == (sent.tx_hash, 1)
-    assert lab.token.balance_of(winner) == 7
-    assert lab.client.pending_nonce(relayer.address) == sent.nonce + 1
+    assert lab.token.balance_of(winner) == amount
+    assert lab.client.pending_nonce(lab.actors.relayer.address) == sent.nonce + 1
+
+
+def test_a_receipt_timeout_is_rechecked_by_hash_not_sent_again(plain_lab: EscrowLab) -> None:
+    winner = fresh_address("paid once")
+    with _unanswered_mint(plain_lab, winner, 7) as (impatient, sent):
+        plain_lab.chain.mine()  # the transaction was only slow
+        receipt = impatient.recheck(sent)
+    _assert_mined_once(plain_lab, sent, receipt, winner, 7)
 
 
 def test_a_dropped_transaction_is_rebroadcast_with_the_same_hash(plain_lab: EscrowLab) -> None:
-    lab, relayer, winner = plain_lab, plain_lab.actors.relayer, fresh_address("dropped")
-    impatient = _worker_client(lab.client, receipt_timeout=0.5)
-    lab.chain.set_automine(False)
-    try:
-        with pytest.raises(ReceiptTimeoutError) as timeout:
-            Erc20(impatient, lab.token.address).mint(sender=relayer, to=winner, amount=3)
-        sent = timeout.value.sent
-        lab.chain.drop_transaction(sent.tx_hash.to_0x_hex())
-    finally:
-        lab.chain.set_automine(True)
-    receipt = impatient.recheck(sent)
-    assert (receipt["transactionHash"], receipt["status"]) == (sent.tx_hash, 1)
-    assert lab.token.balance_of(winner) == 3
-    assert lab.client.pending_nonce(relayer.address) == sent.nonce + 1
+    winner = fresh_address("dropped")
+    with _unanswered_mint(plain_lab, winner, 3) as (impatient, sent):
+        plain_lab.chain.drop_transaction(sent.tx_hash.to_0x_hex())
+    receipt = impatient.recheck(sent)  # the node forgot it: the same signed bytes go out again
+    _assert_mined_once(plain_lab, sent, receipt, winner, 3)
 
 
 def test_the_relayer_pays_no_more_than_its_fee_cap(plain_lab: EscrowLab) -> None:
