@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "bounties",
     "evaluation",
+    "governance",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,11 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 /// treasury and the prize escrow. Votes can be cast directly or by an EIP-712 signature that a relayer
 /// submits; each proposal has its own nonce sequence per voter (GovernorNoncesKeyed), so relayed ballots
 /// for different proposals do not invalidate each other.
-/// @dev Configuration of OpenZeppelin modules only; the contract adds no logic of its own.
+/// Proposing needs a real threshold of votes, and descriptions end with OpenZeppelin's `#proposer=0x...`
+/// suffix (the wrappers add it), so a copied pending proposal can neither be submitted by someone else
+/// nor cancelled by them. A queued proposal that was not executed within `executionGracePeriod` of its
+/// eta is Expired and can no longer run: the timelock's only executor is this governor.
+/// @dev Configuration of OpenZeppelin modules; the only logic of its own is the expiry in `state`.
 contract ClueGovernor is
     Governor,
     GovernorSettings,
@@ -29,27 +33,49 @@ contract ClueGovernor is
     GovernorTimelockControl,
     GovernorNoncesKeyed
 {
+    /// @notice Seconds after its eta during which a queued proposal can be executed; then it is Expired.
+    uint256 public immutable executionGracePeriod;
+
     /// @param token The voting token (timestamp clock).
     /// @param timelock The timelock that executes passed proposals and holds the funds.
     /// @param votingDelay Seconds between proposal and the vote opening (the voting power snapshot).
     /// @param votingPeriod Seconds the vote stays open.
     /// @param quorumPercent Quorum as a percentage of the total supply at the snapshot.
     /// @param lateQuorumExtension Seconds the vote is extended when quorum is first reached late.
+    /// @param proposalThreshold_ Votes an account needs (one second before proposing) to propose.
+    /// @param executionGracePeriod_ Seconds a queued proposal stays executable after its eta.
     constructor(
         IVotes token,
         TimelockController timelock,
         uint48 votingDelay,
         uint32 votingPeriod,
         uint256 quorumPercent,
-        uint48 lateQuorumExtension
+        uint48 lateQuorumExtension,
+        uint256 proposalThreshold_,
+        uint256 executionGracePeriod_
     )
         Governor("Clueboard Governor")
-        GovernorSettings(votingDelay, votingPeriod, 0)
+        GovernorSettings(votingDelay, votingPeriod, proposalThreshold_)
         GovernorVotes(token)
         GovernorVotesQuorumFraction(quorumPercent)
         GovernorPreventLateQuorum(lateQuorumExtension)
         GovernorTimelockControl(timelock)
-    {}
+    {
+        executionGracePeriod = executionGracePeriod_;
+    }
+
+    /// @notice The proposal's state; a queued proposal past its eta plus `executionGracePeriod` is Expired.
+    /// @dev OpenZeppelin's TimelockControl never expires anything (only TimelockCompound returns Expired).
+    /// `execute` and `cancel` both check this state, so an expired proposal can do nothing any more.
+    function state(
+        uint256 proposalId
+    ) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+        ProposalState current = super.state(proposalId);
+        if (current == ProposalState.Queued && clock() > proposalEta(proposalId) + executionGracePeriod) {
+            return ProposalState.Expired;
+        }
+        return current;
+    }
 
     // The overrides below only resolve which parent implementation wins; none adds behaviour.
 
@@ -63,13 +89,6 @@ contract ClueGovernor is
     /// @inheritdoc Governor
     function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
         return super.proposalThreshold();
-    }
-
-    /// @inheritdoc Governor
-    function state(
-        uint256 proposalId
-    ) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
-        return super.state(proposalId);
     }
 
     /// @inheritdoc Governor

@@ -5,6 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {ERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol";
 import {ERC20Votes} from "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 
@@ -12,8 +13,9 @@ import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 /// @notice Voting power for the Clueboard DAO. Minted once at deployment to the treasury (the timelock)
 /// and the founding members; only the timelock, that is a passed proposal, can mint more later.
 /// @dev The clock is the block timestamp, the same clock the governor reads, so voting delays and periods
-/// are in seconds on every chain (block times differ between anvil and L2s).
-contract ClueToken is ERC20, ERC20Permit, ERC20Votes, Ownable {
+/// are in seconds on every chain (block times differ between anvil and L2s). Ownership moves in two steps
+/// (the new owner must accept), so a mistyped address cannot take the minting right away from the DAO.
+contract ClueToken is ERC20, ERC20Permit, ERC20Votes, Ownable2Step {
     /// @notice The holder and amount lists given to the constructor have different lengths.
     error HolderListMismatch(uint256 holders, uint256 amounts);
 

@@ -6,146 +6,70 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {ClueGovernor} from "./ClueGovernor.sol";
+import {EvaluatorAttestations} from "./escrow/EvaluatorAttestations.sol";
+import {GuardianPause} from "./escrow/GuardianPause.sol";
+import {IPrizeEscrow} from "./escrow/IPrizeEscrow.sol";
+import {SubmissionCommitments} from "./escrow/SubmissionCommitments.sol";
 
 /// @title Clueboard prize escrow
 /// @notice Holds each challenge's prize pool until the DAO awards it. A challenge moves one way:
 /// Open -> Closed (submission deadline passed) -> Attested (evaluators signed the results) -> Awarded
-/// (a passed proposal credited the winners) -> Finalized (unclaimed remainder swept to the treasury);
-/// Open, Closed or Attested -> Cancelled (funders take their money back).
-/// @dev The owner is the timelock: only a passed proposal can award or cancel, and an award must name the
-/// results hash the evaluators attested, so every payout is bound to an attested evaluation. Winners are
-/// credited in a ledger and pull their prize (anyone may pull it for them), so one reverting recipient
-/// cannot block the others or the proposal.
-contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
+/// (a passed proposal credited the winners) -> Finalized (unclaimed prizes swept to the treasury);
+/// Open, Closed or Attested -> Cancelled (funders take their money back). What an award leaves unawarded
+/// goes back to the funders pro rata, never to the treasury.
+/// @dev The owner is the timelock: only a passed proposal can award, cancel or reopen results, and an
+/// award must name the results hash the evaluators attested, so every payout is bound to an attested
+/// evaluation. Winners are credited in a ledger and pull their prize (anyone may pull it for them), so one
+/// reverting recipient cannot block the others or the proposal. The guardian can pause, never move funds,
+/// and a pause moves every claim deadline back by its length (GuardianPause), so it cannot expire a prize.
+contract PrizeEscrow is IPrizeEscrow, ReentrancyGuardTransient, GuardianPause, EvaluatorAttestations, SubmissionCommitments {
     using SafeERC20 for IERC20;
 
-    enum State { None, Open, Closed, Attested, Awarded, Finalized, Cancelled }
-
-    /// @dev Amounts are uint128 so that two share a slot; deadlines are uint40 seconds (year 36812).
-    struct Challenge {
-        bytes32 specHash; // rules + sha256 of the hidden test set + hash of the split seed
-        bytes32 resultsHash; // keccak256 of the canonical leaderboard JSON, once attested
-        uint128 escrowed; // everything funders paid in (measured on arrival)
-        uint128 awarded; // credited to winners by the award
-        uint128 claimed; // paid out to winners
-        uint128 refunded; // paid back to funders after a cancel
-        uint128 swept; // sent to the treasury when finalized
-        uint40 submissionDeadline; // last second a submission can be committed
-        uint40 awardDeadline; // last second an award can execute; afterwards anyone may cancel
-        uint40 claimDeadline; // last second winners can claim
-        State state; // stored state; Closed is never stored, it is Open past the submission deadline
-    }
-
-    /// @dev One slot: who committed a submission hash first, when, and for which challenge.
-    struct Commitment {
-        address committer;
-        uint48 committedAt;
-        uint48 challengeId;
-    }
-
-    bytes32 public constant RESULTS_ATTESTATION_TYPEHASH =
-        keccak256("ResultsAttestation(uint256 challengeId,bytes32 resultsHash,bytes32 specHash)");
     uint256 public constant MAX_RECIPIENTS = 100;
-    uint256 public constant MIN_CLAIM_WINDOW = 1 hours;
+    /// @notice Longer than the longest pause (PAUSE_DURATION), on top of the deadline moving back by pauses.
+    uint256 public constant MIN_CLAIM_WINDOW = 7 days;
     uint256 public constant MAX_CLAIM_WINDOW = 365 days;
-    /// @notice How long a pause lasts unless the timelock lifts it earlier; a guardian cannot freeze for ever.
-    uint256 public constant PAUSE_DURATION = 7 days;
 
     /// @notice The prize token every challenge is funded and paid in.
     IERC20 public immutable token;
-    /// @notice Where unclaimed prizes go after the claim window (the timelock).
+    /// @notice Where unclaimed prizes and skimmed surplus go (the timelock).
     address public immutable treasury;
-    /// @notice May pause funding and payouts; can never move funds.
-    address public guardian;
-    /// @notice Funding and payouts are paused until this timestamp (0: not paused).
-    uint40 public pausedUntil;
-    /// @notice How many evaluators must sign a results attestation.
-    uint32 public evaluatorThreshold;
-    uint32 private _evaluatorGeneration; // bumped on every set change, so old members drop out at once
+    /// @notice The governor whose voting and timelock delays every award deadline must leave room for.
+    ClueGovernor public immutable governor;
     /// @notice How many challenges exist; ids run from 1 to this.
     uint256 public challengeCount;
-    address[] private _evaluators;
+    /// @notice What the escrow owes across every challenge; tokens above it can be skimmed to the treasury.
+    uint256 public totalHeld;
 
-    mapping(address evaluator => uint32 generation) private _evaluatorGenerationOf;
     mapping(uint256 id => Challenge) private _challenges;
-    /// @notice What each account can still claim from each challenge.
-    mapping(uint256 id => mapping(address account => uint256)) public owed;
+    mapping(uint256 id => mapping(address account => uint256)) private _owed;
     /// @notice What each funder put into each challenge and has not been refunded.
     mapping(uint256 id => mapping(address funder => uint256)) public funded;
-    mapping(bytes32 submissionHash => Commitment) private _commitments;
 
-    event ChallengeCreated(uint256 indexed id, address indexed creator, bytes32 specHash, uint256 submissionDeadline, uint256 awardDeadline);
-    event ChallengeFunded(uint256 indexed id, address indexed funder, uint256 amount);
-    event SubmissionCommitted(uint256 indexed id, bytes32 indexed submissionHash, address indexed committer);
-    event ResultsAttested(uint256 indexed id, bytes32 resultsHash, address[] signers);
-    event PrizeCredited(uint256 indexed id, address indexed account, uint256 amount);
-    event PrizeAwarded(uint256 indexed id, bytes32 resultsHash, uint256 recipients, uint256 total, uint256 claimDeadline);
-    event PrizeClaimed(uint256 indexed id, address indexed account, uint256 amount);
-    event ClaimFailed(uint256 indexed id, address indexed account, uint256 amount);
-    event ChallengeCancelled(uint256 indexed id, address indexed by);
-    event Refunded(uint256 indexed id, address indexed funder, uint256 amount);
-    event UnclaimedSwept(uint256 indexed id, uint256 amount);
-    event EvaluatorsSet(address[] evaluators, uint256 threshold);
-    event GuardianSet(address indexed guardian);
-    event Paused(address indexed by, uint256 until);
-    event Unpaused(address indexed by);
-
-    error ZeroAddress();
-    error ChallengeNotFound(uint256 id);
-    error WrongState(uint256 id, State state);
-    error InvalidDeadlines(uint256 submissionDeadline, uint256 awardDeadline);
-    error ZeroAmount();
-    error NothingReceived(uint256 id);
-    error AlreadyCommitted(bytes32 submissionHash, address committer, uint256 committedAt);
-    error ZeroResultsHash();
-    error NotEnoughSignatures(uint256 given, uint256 threshold);
-    error SignerNotEvaluator(address signer);
-    error SignersNotAscending(address signer);
-    error ResultsHashMismatch(uint256 id, bytes32 attested, bytes32 given);
-    error AwardDeadlinePassed(uint256 id, uint256 awardDeadline);
-    error RecipientCountOutOfRange(uint256 count, uint256 max);
-    error LengthMismatch(uint256 recipients, uint256 amounts);
-    error ZeroRecipient(uint256 index);
-    error ZeroAward(uint256 index);
-    error AwardExceedsEscrow(uint256 id, uint256 total, uint256 escrowed);
-    error ClaimWindowOutOfRange(uint256 window, uint256 min, uint256 max);
-    error ClaimWindowClosed(uint256 id, uint256 claimDeadline);
-    error ClaimWindowStillOpen(uint256 id, uint256 claimDeadline);
-    error NothingToClaim(uint256 id, address account);
-    error NothingToRefund(uint256 id, address funder);
-    error CancelNotAllowed(uint256 id, address caller, uint256 awardDeadline);
-    error InvalidEvaluatorSet(uint256 count, uint256 threshold);
-    error DuplicateEvaluator(address evaluator);
-    error NotGuardian(address caller);
-    error EscrowPaused(uint256 until);
-    error AlreadyPaused(uint256 until);
-
-    modifier whenNotPaused() {
-        if (block.timestamp < pausedUntil) revert EscrowPaused(pausedUntil);
-        _;
-    }
-
-    /// @param token_ The prize token (no fee-on-transfer or rebasing tokens, though fees are measured).
-    /// @param timelock Owner: awards, cancels, sets evaluators and the guardian, unpauses.
-    /// @param treasury_ Receives unclaimed prizes after the claim window (the timelock).
-    /// @param guardian_ May pause funding and payouts for at most PAUSE_DURATION; never moves funds.
+    /// @param token_ The prize token (fee-on-transfer tokens are measured; rebasing tokens are not supported).
+    /// @param timelock Owner: awards, cancels, reopens results, sets evaluators and the guardian, unpauses.
+    /// @param treasury_ Receives unclaimed prizes after the claim window and skimmed surplus (the timelock).
+    /// @param governor_ The governor: award deadlines must leave room for a whole governance cycle.
+    /// @param guardian_ May pause funding and payouts (GuardianPause); never moves funds.
     /// @param initialEvaluators Initial evaluator set that signs results attestations.
     /// @param threshold How many evaluators must sign (m of n).
     constructor(
         IERC20 token_,
         address timelock,
         address treasury_,
+        ClueGovernor governor_,
         address guardian_,
         address[] memory initialEvaluators,
         uint256 threshold
-    ) Ownable(timelock) EIP712("Clueboard PrizeEscrow", "1") {
-        if (address(token_) == address(0) || treasury_ == address(0)) revert ZeroAddress();
+    ) Ownable(timelock) EIP712("Clueboard PrizeEscrow", "1") GuardianPause(guardian_) {
+        if (address(token_) == address(0) || treasury_ == address(0) || address(governor_) == address(0)) revert ZeroAddress();
         token = token_;
         treasury = treasury_;
-        guardian = guardian_;
-        emit GuardianSet(guardian_);
+        governor = governor_;
         _setEvaluators(initialEvaluators, threshold);
     }
 
@@ -154,26 +78,26 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
     /// @notice Open a challenge. Anyone may; only the DAO can ever pay its pool out.
     /// @param specHash Commits the rules, the hidden test set's sha256 and the split seed hash.
     /// @param submissionDeadline Last second submissions can be committed.
-    /// @param awardDeadline Last second an award can execute; after it anyone may cancel for refunds.
-    /// @return id The new challenge id (sequential from 1).
+    /// @param awardDeadline Last second an award can execute; it must leave a whole governance cycle after
+    /// the submission deadline (governanceCycle). After it anyone may cancel for refunds.
     function createChallenge(bytes32 specHash, uint256 submissionDeadline, uint256 awardDeadline) external returns (uint256 id) {
-        if (submissionDeadline <= block.timestamp || awardDeadline <= submissionDeadline || awardDeadline > type(uint40).max) {
+        if (submissionDeadline <= block.timestamp || awardDeadline > type(uint40).max) {
             revert InvalidDeadlines(submissionDeadline, awardDeadline);
         }
+        uint256 earliest = submissionDeadline + governanceCycle();
+        if (awardDeadline < earliest) revert AwardDeadlineTooSoon(awardDeadline, earliest);
         id = ++challengeCount;
         Challenge storage c = _challenges[id];
-        c.specHash = specHash;
-        c.submissionDeadline = uint40(submissionDeadline);
-        c.awardDeadline = uint40(awardDeadline);
+        (c.specHash, c.submissionDeadline, c.awardDeadline) = (specHash, uint40(submissionDeadline), uint40(awardDeadline));
         c.state = State.Open;
         emit ChallengeCreated(id, msg.sender, specHash, submissionDeadline, awardDeadline);
     }
 
-    /// @notice Add `amount` to a challenge's pool; anyone may, until the award. Credits what actually arrived.
-    /// @dev Requires an allowance. Reverts with WrongState after the award or a cancel, EscrowPaused when paused.
+    /// @notice Add `amount` to a challenge's pool until its award deadline; credits what actually arrived.
     function fund(uint256 id, uint256 amount) external nonReentrant whenNotPaused {
         Challenge storage c = _existing(id);
         if (c.state != State.Open && c.state != State.Attested) revert WrongState(id, stateOf(id));
+        if (block.timestamp > c.awardDeadline) revert AwardDeadlinePassed(id, c.awardDeadline);
         if (amount == 0) revert ZeroAmount();
         uint256 before = token.balanceOf(address(this));
         token.safeTransferFrom(msg.sender, address(this), amount);
@@ -181,51 +105,37 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         if (received == 0) revert NothingReceived(id);
         c.escrowed = SafeCast.toUint128(c.escrowed + received);
         funded[id][msg.sender] += received;
+        totalHeld += received;
         emit ChallengeFunded(id, msg.sender, received);
     }
 
-    /// @notice Record a submission commitment; the first commit of a hash keeps its priority for ever.
-    /// @dev Include the committer's address in `submissionHash`, so a copied hash proves nothing for the copier.
-    function commit(uint256 id, bytes32 submissionHash) external {
-        _existing(id);
-        if (stateOf(id) != State.Open) revert WrongState(id, stateOf(id));
-        Commitment memory existing = _commitments[submissionHash];
-        if (existing.committer != address(0)) {
-            revert AlreadyCommitted(submissionHash, existing.committer, existing.committedAt);
-        }
-        _commitments[submissionHash] = Commitment(msg.sender, uint48(block.timestamp), SafeCast.toUint48(id));
-        emit SubmissionCommitted(id, submissionHash, msg.sender);
-    }
-
-    /// @notice Record the evaluated results, signed by at least `evaluatorThreshold` evaluators. Anyone relays.
-    /// @param signatures EIP-712 ResultsAttestation signatures, ordered by ascending signer address.
-    /// @dev Reverts with WrongState before the submission deadline or once attested, and with the signature
-    /// errors when a signer is not an evaluator, repeats, or there are too few.
-    function attestResults(uint256 id, bytes32 resultsHash, bytes[] calldata signatures) external {
-        _existing(id);
+    /// @notice Record the evaluated results of the current round, signed by enough evaluators. Anyone relays.
+    /// @param signers The signing evaluators (EOAs or ERC-1271 wallets), in ascending address order.
+    /// @param signatures Their EIP-712 ResultsAttestation signatures, in the same order.
+    function attestResults(uint256 id, bytes32 resultsHash, address[] calldata signers, bytes[] calldata signatures) external {
         if (stateOf(id) != State.Closed) revert WrongState(id, stateOf(id));
         if (resultsHash == bytes32(0)) revert ZeroResultsHash();
-        if (signatures.length < evaluatorThreshold) revert NotEnoughSignatures(signatures.length, evaluatorThreshold);
-        bytes32 digest = attestationDigest(id, resultsHash);
-        address[] memory signers = new address[](signatures.length);
-        address previous = address(0);
-        for (uint256 i = 0; i < signatures.length; ++i) {
-            address signer = ECDSA.recoverCalldata(digest, signatures[i]);
-            if (signer <= previous) revert SignersNotAscending(signer); // also rules out one signer counted twice
-            if (!isEvaluator(signer)) revert SignerNotEvaluator(signer);
-            signers[i] = previous = signer;
-        }
         Challenge storage c = _challenges[id];
+        _checkAttestation(_attestationDigest(id, c.round, resultsHash, c.specHash), signers, signatures);
         c.resultsHash = resultsHash;
         c.state = State.Attested;
-        emit ResultsAttested(id, resultsHash, signers);
+        emit ResultsAttested(id, c.round, resultsHash, signers);
+    }
+
+    /// @notice Send attested results back for correction: the challenge is Closed again, in a new round, and
+    /// signatures of earlier rounds no longer count. Only the timelock.
+    function reopenResults(uint256 id) external onlyOwner {
+        Challenge storage c = _existing(id);
+        if (c.state != State.Attested) revert WrongState(id, c.state);
+        (c.state, c.resultsHash) = (State.Open, bytes32(0)); // Open past the submission deadline reads Closed
+        emit ResultsReopened(id, ++c.round);
     }
 
     /// @notice Credit the winners; only the timelock, so only a passed proposal.
     /// @param resultsHash Must equal the attested hash: the vote is bound to the attested evaluation.
-    /// @param recipients Winners (at most MAX_RECIPIENTS, no zero address); a repeated address adds up.
-    /// @param amounts What each is owed; the total may not exceed the pool.
-    /// @param claimWindow Seconds winners have to claim before the remainder can be swept to the treasury.
+    /// @param recipients Winners (at most MAX_RECIPIENTS, neither zero nor this escrow); repeats add up.
+    /// @param amounts What each is owed; the total may not exceed the pool, the rest goes back to funders.
+    /// @param claimWindow Seconds winners have to claim, plus any time spent paused.
     function award(
         uint256 id,
         bytes32 resultsHash,
@@ -248,19 +158,19 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         if (total > c.escrowed) revert AwardExceedsEscrow(id, total, c.escrowed);
         c.awarded = uint128(total); // fits: not more than escrowed
         c.claimDeadline = uint40(block.timestamp + claimWindow);
+        c.pausedAtAward = uint64(pausedSeconds());
         c.state = State.Awarded;
         emit PrizeAwarded(id, resultsHash, recipients.length, total, block.timestamp + claimWindow);
     }
 
     /// @notice Pay `account` what it was awarded; anyone may call it, the prize always goes to `account`.
-    /// @dev Reverts with NothingToClaim when nothing is owed (including a second claim), ClaimWindowClosed
-    /// after the window, and with the token's error when the transfer fails.
     function claim(uint256 id, address account) external nonReentrant whenNotPaused {
         Challenge storage c = _claimable(id);
-        uint256 amount = owed[id][account];
+        uint256 amount = _owed[id][account];
         if (amount == 0) revert NothingToClaim(id, account);
-        owed[id][account] = 0; // before the transfer: a re-entering token finds nothing left
+        _owed[id][account] = 0; // before the transfer: a re-entering token finds nothing left
         c.claimed += uint128(amount);
+        totalHeld -= amount;
         token.safeTransfer(account, amount);
         emit PrizeClaimed(id, account, amount);
     }
@@ -273,18 +183,19 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         uint256 paid = 0;
         for (uint256 i = 0; i < accounts.length; ++i) {
             address account = accounts[i];
-            uint256 amount = owed[id][account];
+            uint256 amount = _owed[id][account];
             if (amount == 0) continue;
-            owed[id][account] = 0;
+            _owed[id][account] = 0;
             if (token.trySafeTransfer(account, amount)) {
                 paid += amount;
                 emit PrizeClaimed(id, account, amount);
             } else {
-                owed[id][account] = amount;
+                _owed[id][account] = amount;
                 emit ClaimFailed(id, account, amount);
             }
         }
         c.claimed += uint128(paid);
+        totalHeld -= paid;
     }
 
     /// @notice Cancel a challenge that was not awarded, so funders can take their money back.
@@ -299,56 +210,45 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         emit ChallengeCancelled(id, msg.sender);
     }
 
-    /// @notice Return `funder`'s contribution to a cancelled challenge; anyone may call it for the funder.
+    /// @notice Pay `funder` its share back: all it paid in after a cancel, its pro-rata share of what the
+    /// award left unawarded after an award. Anyone may call it for the funder; it has no deadline.
     function refund(uint256 id, address funder) external nonReentrant whenNotPaused {
         Challenge storage c = _existing(id);
-        if (c.state != State.Cancelled) revert WrongState(id, c.state);
-        uint256 amount = funded[id][funder];
+        if (c.state != State.Cancelled && c.state != State.Awarded && c.state != State.Finalized) {
+            revert WrongState(id, stateOf(id));
+        }
+        uint256 amount = refundable(id, funder);
         if (amount == 0) revert NothingToRefund(id, funder);
+        c.refundedFunding += uint128(funded[id][funder]);
         funded[id][funder] = 0;
         c.refunded += uint128(amount);
+        totalHeld -= amount;
         token.safeTransfer(funder, amount);
         emit Refunded(id, funder, amount);
     }
 
-    /// @notice After the claim window, send what is left of the pool (unclaimed and unawarded) to the treasury.
+    /// @notice After the claim window, send the prizes nobody claimed to the treasury.
     function sweepUnclaimed(uint256 id) external nonReentrant whenNotPaused {
         Challenge storage c = _existing(id);
         if (c.state != State.Awarded) revert WrongState(id, c.state);
-        if (block.timestamp <= c.claimDeadline) revert ClaimWindowStillOpen(id, c.claimDeadline);
-        uint256 amount = c.escrowed - c.claimed;
+        uint256 deadline = claimDeadlineOf(id);
+        if (block.timestamp <= deadline) revert ClaimWindowStillOpen(id, deadline);
+        uint256 amount = c.awarded - c.claimed;
         c.swept = uint128(amount);
         c.state = State.Finalized;
+        totalHeld -= amount;
         if (amount > 0) token.safeTransfer(treasury, amount);
         emit UnclaimedSwept(id, amount);
     }
 
-    // ---------------------------------------------------------------- administration
+    // ---------------------------------------------------------------- administration (timelock)
 
-    /// @notice Replace the evaluator set and threshold; only the timelock.
-    function setEvaluators(address[] calldata newEvaluators, uint256 threshold) external onlyOwner {
-        _setEvaluators(newEvaluators, threshold);
-    }
-
-    /// @notice Set (or with address(0) retire) the guardian; only the timelock.
-    function setGuardian(address guardian_) external onlyOwner {
-        guardian = guardian_;
-        emit GuardianSet(guardian_);
-    }
-
-    /// @notice Stop funding, claims, refunds and sweeps for PAUSE_DURATION; guardian or timelock.
-    /// @dev Moves no funds. Reverts with AlreadyPaused while a pause runs, so it cannot be stretched.
-    function pause() external {
-        if (msg.sender != guardian && msg.sender != owner()) revert NotGuardian(msg.sender);
-        if (block.timestamp < pausedUntil) revert AlreadyPaused(pausedUntil);
-        pausedUntil = uint40(block.timestamp + PAUSE_DURATION);
-        emit Paused(msg.sender, pausedUntil);
-    }
-
-    /// @notice Lift a pause early; only the timelock.
-    function unpause() external onlyOwner {
-        pausedUntil = 0;
-        emit Unpaused(msg.sender);
+    /// @notice Send tokens the escrow holds above what it owes (sent to it by mistake) to the treasury.
+    function skim() external onlyOwner nonReentrant {
+        uint256 surplus = token.balanceOf(address(this)) - Math.min(token.balanceOf(address(this)), totalHeld);
+        if (surplus == 0) revert NothingToSkim();
+        token.safeTransfer(treasury, surplus);
+        emit SurplusSkimmed(surplus);
     }
 
     // ---------------------------------------------------------------- views
@@ -365,30 +265,39 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         return _existing(id);
     }
 
-    /// @notice Who committed `submissionHash` first, when, and for which challenge (zero if never).
-    function commitmentOf(bytes32 submissionHash) external view returns (Commitment memory) {
-        return _commitments[submissionHash];
+    /// @notice What `account` can still claim from challenge `id` (zero once the challenge is finalized).
+    function owed(uint256 id, address account) external view returns (uint256) {
+        return _challenges[id].state == State.Finalized ? 0 : _owed[id][account];
     }
 
-    /// @notice The current evaluator set.
-    function evaluators() external view returns (address[] memory) {
-        return _evaluators;
+    /// @notice The last second winners can claim: the award's deadline plus every second paused since.
+    function claimDeadlineOf(uint256 id) public view returns (uint256) {
+        Challenge storage c = _challenges[id];
+        return c.claimDeadline + (pausedSeconds() - c.pausedAtAward);
     }
 
-    /// @notice Whether `account` is in the current evaluator set.
-    function isEvaluator(address account) public view returns (bool) {
-        return account != address(0) && _evaluatorGenerationOf[account] == _evaluatorGeneration;
+    /// @notice What `refund(id, funder)` would pay now. The running total is rounded, not each share, so
+    /// the funders of an award's remainder get exactly all of it between them.
+    function refundable(uint256 id, address funder) public view returns (uint256) {
+        Challenge storage c = _challenges[id];
+        bool refunding = c.state == State.Cancelled || c.state == State.Awarded || c.state == State.Finalized;
+        if (!refunding || c.escrowed == 0) return 0;
+        uint256 pool = c.escrowed - c.awarded; // the whole pool after a cancel (nothing was awarded)
+        uint256 before = c.refundedFunding;
+        return Math.mulDiv(pool, before + funded[id][funder], c.escrowed) - Math.mulDiv(pool, before, c.escrowed);
     }
 
-    /// @notice Whether funding and payouts are paused now.
-    function paused() external view returns (bool) {
-        return block.timestamp < pausedUntil;
+    /// @notice Seconds an award deadline must leave after the submission deadline: voting delay + voting
+    /// period + late-quorum extension + timelock delay, read from the governor and its timelock now.
+    function governanceCycle() public view returns (uint256) {
+        TimelockController timelock = TimelockController(payable(governor.timelock()));
+        return governor.votingDelay() + governor.votingPeriod() + governor.lateQuorumVoteExtension() + timelock.getMinDelay();
     }
 
-    /// @notice The EIP-712 digest evaluators sign for `resultsHash` of challenge `id`.
-    function attestationDigest(uint256 id, bytes32 resultsHash) public view returns (bytes32) {
-        bytes32 specHash = _existing(id).specHash;
-        return _hashTypedDataV4(keccak256(abi.encode(RESULTS_ATTESTATION_TYPEHASH, id, resultsHash, specHash)));
+    /// @notice The EIP-712 digest evaluators sign for `resultsHash` of challenge `id` in its current round.
+    function attestationDigest(uint256 id, bytes32 resultsHash) external view returns (bytes32) {
+        Challenge storage c = _existing(id);
+        return _attestationDigest(id, c.round, resultsHash, c.specHash);
     }
 
     // ---------------------------------------------------------------- internals
@@ -398,33 +307,25 @@ contract PrizeEscrow is Ownable, ReentrancyGuardTransient, EIP712 {
         if (c.state == State.None) revert ChallengeNotFound(id);
     }
 
+    function _checkAcceptsCommitments(uint256 id) internal view override {
+        if (stateOf(id) != State.Open) revert WrongState(id, stateOf(id));
+    }
+
     function _claimable(uint256 id) private view returns (Challenge storage c) {
         c = _existing(id);
         if (c.state != State.Awarded) revert WrongState(id, c.state);
-        if (block.timestamp > c.claimDeadline) revert ClaimWindowClosed(id, c.claimDeadline);
+        uint256 deadline = claimDeadlineOf(id);
+        if (block.timestamp > deadline) revert ClaimWindowClosed(id, deadline);
     }
 
     function _credit(uint256 id, address[] calldata recipients, uint256[] calldata amounts) private returns (uint256 total) {
         for (uint256 i = 0; i < recipients.length; ++i) {
-            if (recipients[i] == address(0)) revert ZeroRecipient(i);
+            address recipient = recipients[i];
+            if (recipient == address(0) || recipient == address(this)) revert InvalidRecipient(i, recipient);
             if (amounts[i] == 0) revert ZeroAward(i);
             total += amounts[i];
-            owed[id][recipients[i]] += amounts[i];
-            emit PrizeCredited(id, recipients[i], amounts[i]);
+            _owed[id][recipient] += amounts[i];
+            emit PrizeCredited(id, recipient, amounts[i]);
         }
-    }
-
-    function _setEvaluators(address[] memory evaluators_, uint256 threshold) private {
-        if (threshold == 0 || threshold > evaluators_.length) revert InvalidEvaluatorSet(evaluators_.length, threshold);
-        uint32 generation = ++_evaluatorGeneration;
-        for (uint256 i = 0; i < evaluators_.length; ++i) {
-            address evaluator = evaluators_[i];
-            if (evaluator == address(0)) revert ZeroAddress();
-            if (_evaluatorGenerationOf[evaluator] == generation) revert DuplicateEvaluator(evaluator);
-            _evaluatorGenerationOf[evaluator] = generation;
-        }
-        _evaluators = evaluators_;
-        evaluatorThreshold = uint32(threshold);
-        emit EvaluatorsSet(evaluators_, threshold);
     }
 }

@@ -180,6 +180,26 @@ class DevChain:
         self._rpc("evm_mine", [timestamp])
         return self._client.latest_timestamp()
 
+    def set_next_timestamp(self, timestamp: int) -> None:
+        """Mine the next block (the next transaction's, under automine) at exactly `timestamp`."""
+        self._rpc("evm_setNextBlockTimestamp", [timestamp])
+
+    def set_automine(self, enabled: bool) -> None:
+        """Mine every transaction at once (the default) or only on `mine`."""
+        self._rpc("evm_setAutomine", [enabled])
+
+    def mine(self) -> None:
+        """Mine one block with whatever the mempool holds."""
+        self._rpc("evm_mine", [])
+
+    def drop_transaction(self, tx_hash: str) -> None:
+        """Remove a pending transaction from the mempool, as a congested node might."""
+        self._rpc("anvil_dropTransaction", [tx_hash])
+
+    def set_next_base_fee(self, wei: int) -> None:
+        """Set the base fee per gas of the next block."""
+        self._rpc("anvil_setNextBlockBaseFeePerGas", [hex(wei)])
+
     def set_balance(self, address: str, wei: int) -> None:
         """Give `address` a native balance of `wei` (gas money for fresh accounts)."""
         self._rpc("anvil_setBalance", [address, hex(wei)])

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
+from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractLogicError
-from web3.types import TxParams, TxReceipt
+from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound
+from web3.types import TxParams, TxReceipt, Wei
 
 from governance.chain.abi import load_artifact
 from governance.chain.errors import ContractRevertError, revert_from_exception
@@ -21,34 +25,114 @@ from governance.chain.errors import ContractRevertError, revert_from_exception
 # limit is generous: a ratio plus room for one fresh storage slot and its neighbours.
 _GAS_MARGIN = 1.2
 _GAS_HEADROOM = 50_000
+GWEI = 10**9
+# The most a transaction may pay per gas unless the client is told otherwise: a relayer spends the DAO's
+# money, so a fee spike makes it wait instead of paying whatever the network asks.
+DEFAULT_FEE_CAP_WEI = 200 * GWEI
 
 
 class TransactionFailedError(Exception):
     """A transaction was mined but reverted (status 0)."""
 
 
+class ChainIdMismatchError(Exception):
+    """The node serves another chain than the one configured: nothing is signed for it."""
+
+
+class FeeCapExceededError(Exception):
+    """The next block's base fee plus the tip is above the fee cap: the transaction was not sent."""
+
+
+@dataclass(frozen=True)
+class SentTransaction:
+    """A signed transaction that was broadcast: its hash, and the exact bytes to rebroadcast if dropped."""
+
+    tx_hash: HexBytes
+    raw: bytes
+    sender: ChecksumAddress
+    nonce: int
+
+
+class ReceiptTimeoutError(Exception):
+    """No receipt arrived in time. The transaction may still be mined: re-check it with `ChainClient.recheck`
+    (by hash, rebroadcasting the same bytes if the node forgot it), never by sending a new one."""
+
+    def __init__(self, sent: SentTransaction) -> None:
+        super().__init__(f"no receipt for {sent.tx_hash.to_0x_hex()} yet (nonce {sent.nonce})")
+        self.sent = sent
+
+
+class NonceSource(Protocol):
+    """Hands out the nonce of each transaction a sender signs.
+
+    `reserve` yields the nonce to sign with; it counts as used only if the block inside ends without an
+    exception (the transaction was accepted by the node).
+    """
+
+    def reserve(self, client: ChainClient, sender: ChecksumAddress) -> AbstractContextManager[int]: ...
+
+
+class NodeNonces:
+    """The node's pending transaction count: right for one process sending at a time (deploys, tests).
+
+    Two workers sending from one account at once must share a locked source instead
+    (`governance.nonces.DatabaseNonces`), or both would read the same count.
+    """
+
+    @contextmanager
+    def reserve(self, client: ChainClient, sender: ChecksumAddress) -> Iterator[int]:
+        """Yield the sender's next nonce as the node sees it."""
+        yield client.pending_nonce(sender)
+
+
 class ChainClient:
     """Web3 access for the whole project; wrappers and services go through it, never through web3."""
 
-    def __init__(self, w3: Web3, *, receipt_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        w3: Web3,
+        *,
+        expected_chain_id: int | None = None,
+        receipt_timeout: float = 120.0,
+        fee_cap_wei: int = DEFAULT_FEE_CAP_WEI,
+        nonces: NonceSource | None = None,
+    ) -> None:
         self.w3 = w3
+        self.expected_chain_id = expected_chain_id
         self.receipt_timeout = receipt_timeout
+        self.fee_cap_wei = fee_cap_wei
+        self.nonces: NonceSource = nonces or NodeNonces()
         self._chain_id: int | None = None
 
     @classmethod
-    def connect(cls, rpc_url: str, *, request_timeout: float = 10.0) -> ChainClient:
-        """Connect to a JSON-RPC endpoint over HTTP; every request times out after `request_timeout` s."""
+    def connect(
+        cls, rpc_url: str, *, chain_id: int | None = None, request_timeout: float = 10.0, **options: Any
+    ) -> ChainClient:
+        """Connect to a JSON-RPC endpoint over HTTP; every request times out after `request_timeout` s.
+
+        With `chain_id`, the node's chain id is checked at once: raises ChainIdMismatchError if it
+        serves another chain. `options` go to the constructor (fee cap, receipt timeout, nonces).
+        """
         # cache_allowed_requests caches eth_chainId, which web3 otherwise asks for before every call.
         provider = Web3.HTTPProvider(
             rpc_url, request_kwargs={"timeout": request_timeout}, cache_allowed_requests=True
         )
-        return cls(Web3(provider))
+        client = cls(Web3(provider), expected_chain_id=chain_id, **options)
+        if chain_id is not None:
+            client.chain_id  # noqa: B018 (reading it runs the check)
+        return client
 
     @property
     def chain_id(self) -> int:
-        """The chain id, read once."""
+        """The node's chain id, read once; raises ChainIdMismatchError if it is not the configured one."""
         if self._chain_id is None:
-            self._chain_id = self.w3.eth.chain_id
+            # Trust boundary: the node says which chain it serves; we sign nothing until it matches ours.
+            node_chain_id = int(self.w3.eth.chain_id)
+            if self.expected_chain_id is not None and node_chain_id != self.expected_chain_id:
+                raise ChainIdMismatchError(
+                    f"the node serves chain {node_chain_id}, configured chain is {self.expected_chain_id}"
+                )
+            self._chain_id = node_chain_id
         return self._chain_id
 
     def contract(self, name: str, address: str) -> Contract:
@@ -71,28 +155,70 @@ class ChainClient:
     def transact(self, call: Any, *, sender: LocalAccount) -> TxReceipt:
         """Sign `call` with `sender`'s key, send it and wait for the receipt.
 
-        Raises ContractRevertError (decoded) when the call would revert, TransactionFailedError when
-        it was mined and reverted anyway.
+        Raises ContractRevertError (decoded) when the call would revert, FeeCapExceededError when fees
+        are above the cap (nothing sent), ReceiptTimeoutError when no receipt came in time (re-check it,
+        do not send again), TransactionFailedError when it was mined and reverted anyway.
         """
-        params: TxParams = {
-            "from": sender.address,
-            "nonce": self.w3.eth.get_transaction_count(sender.address, "pending"),
-            "chainId": self.chain_id,
-        }
+        params: TxParams = {"from": sender.address, "chainId": self.chain_id}
         try:
             estimate = call.estimate_gas(params, block_identifier="pending")  # the next block's clock
-            params["gas"] = int(estimate * _GAS_MARGIN) + _GAS_HEADROOM
-            tx = call.build_transaction(params)
         except ContractLogicError as error:
             raise ContractRevertError(revert_from_exception(error)) from error
-        signed = sender.sign_transaction(tx)
-        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout)
+        params["gas"] = int(estimate * _GAS_MARGIN) + _GAS_HEADROOM
+        params.update(self._fees())
+        sent = self._sign_and_send(call, params, sender)
+        receipt = self._wait(sent)
         if receipt["status"] != 1:
             raise TransactionFailedError(
-                f"transaction {tx_hash.hex()} reverted: {self._replay_reason(call, params)}"
+                f"transaction {sent.tx_hash.to_0x_hex()} reverted: {self._replay_reason(call, params)}"
             )
         return receipt
+
+    def recheck(self, sent: SentTransaction) -> TxReceipt:
+        """Wait again for a transaction whose receipt timed out, by its hash.
+
+        If the node no longer knows it (dropped from the mempool) and the nonce is still unused, the same
+        signed bytes are broadcast again: same hash, so it can be mined at most once. Raises
+        ReceiptTimeoutError again if it is still not mined.
+        """
+        try:
+            self.w3.eth.get_transaction(sent.tx_hash)
+        except TransactionNotFound:
+            if self.w3.eth.get_transaction_count(sent.sender, "latest") <= sent.nonce:
+                self.w3.eth.send_raw_transaction(sent.raw)
+        return self._wait(sent)
+
+    def pending_nonce(self, sender: str) -> int:
+        """The sender's next nonce counting transactions still in the node's mempool."""
+        return int(self.w3.eth.get_transaction_count(Web3.to_checksum_address(sender), "pending"))
+
+    def _fees(self) -> TxParams:
+        # EIP-1559 fees for the next block, never above the cap: room for the base fee to double, if the
+        # cap allows it; refused outright when even the next base fee plus the tip is above it.
+        base_fee = int(self.w3.eth.get_block("pending")["baseFeePerGas"])
+        tip = min(int(self.w3.eth.max_priority_fee), self.fee_cap_wei)
+        if base_fee + tip > self.fee_cap_wei:
+            raise FeeCapExceededError(
+                f"next base fee {base_fee} + tip {tip} wei is above the fee cap of {self.fee_cap_wei} wei"
+            )
+        return {
+            "maxFeePerGas": Wei(min(2 * base_fee + tip, self.fee_cap_wei)),
+            "maxPriorityFeePerGas": Wei(tip),
+        }
+
+    def _sign_and_send(self, call: Any, params: TxParams, sender: LocalAccount) -> SentTransaction:
+        address = Web3.to_checksum_address(sender.address)
+        with self.nonces.reserve(self, address) as nonce:
+            tx = call.build_transaction({**params, "nonce": nonce})
+            raw = bytes(sender.sign_transaction(tx).raw_transaction)
+            tx_hash = self.w3.eth.send_raw_transaction(raw)
+        return SentTransaction(HexBytes(tx_hash), raw, address, nonce)
+
+    def _wait(self, sent: SentTransaction) -> TxReceipt:
+        try:
+            return self.w3.eth.wait_for_transaction_receipt(sent.tx_hash, timeout=self.receipt_timeout)
+        except TimeExhausted as error:
+            raise ReceiptTimeoutError(sent) from error
 
     def _replay_reason(self, call: Any, params: TxParams) -> str:
         # The estimate passed but the mined transaction failed: the state or the clock moved in between.

@@ -14,6 +14,11 @@ from governance.chain.timelock import CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, EXECUT
 
 ZERO_ADDRESS = Web3.to_checksum_address("0x" + "00" * 20)
 TOKEN_UNIT = 10**18
+LOCAL_DEV_CHAIN_ID = 31337  # anvil's (and hardhat's) default: the only chain where dev shortcuts are allowed
+
+
+class DeploymentRefusedError(ValueError):
+    """The settings would leave the deployer's own key in a role that must not be one key's (off dev)."""
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,17 @@ class GovernanceParams:
     voting_period: int = 600
     late_quorum_extension: int = 120  # seconds added when quorum is first reached late
     timelock_delay: int = 120
+    # Votes needed to propose: 0.04% of the supply here, enough that a stranger cannot propose (and so
+    # cannot take over a copied proposal); production sets 0.1-1%.
+    proposal_threshold: int = 1_000 * TOKEN_UNIT
+    execution_grace_period: int = 86_400  # seconds a queued proposal stays executable (production: 14 days)
     # Quorum is a share of total supply, treasury included: with the treasury holding 60%, 4% of the
     # total is 10% of what members hold, a turnout that a live DAO reaches.
     quorum_percent: int = 4
     treasury_amount: int = 1_500_000 * TOKEN_UNIT
-    evaluators: tuple[str, ...] = ()  # empty: the deployer alone (dev only)
+    evaluators: tuple[str, ...] = ()  # empty: the deployer alone (refused off the local dev chain)
     evaluator_threshold: int = 1
-    guardian: str | None = None  # None: the deployer (dev only)
+    guardian: str | None = None  # None: the deployer (refused off the local dev chain)
     prize_token: str | None = None  # None: prizes are paid in the governance token
     erc20_name: str = "Clueboard"  # name and symbol of the governance token
     erc20_symbol: str = "CLUE"
@@ -59,15 +68,19 @@ def deploy_contracts(
 ) -> Deployment:
     """Deploy token, timelock, governor and escrow, wire the timelock's roles, renounce the deployer's.
 
-    `members` maps each founding member to the tokens minted to it. Raises ContractRevertError if a
-    constructor or a wiring call reverts, ValueError for an impossible evaluator set.
+    `members` maps each founding member to the tokens minted to it. Raises DeploymentRefusedError, before
+    sending anything, when the deployer would be the sole evaluator or the guardian off the local dev
+    chain; ValueError for an impossible evaluator set; ContractRevertError if a constructor or a wiring
+    call reverts.
     """
     params = params or GovernanceParams()
     evaluators = tuple(Web3.to_checksum_address(a) for a in params.evaluators) or (deployer.address,)
+    guardian = Web3.to_checksum_address(params.guardian or deployer.address)
     if not 1 <= params.evaluator_threshold <= len(evaluators):
         raise ValueError(
             f"threshold {params.evaluator_threshold} impossible with {len(evaluators)} evaluators"
         )
+    _refuse_deployer_roles(client, deployer, evaluators, guardian)
     first_block = client.block_number() + 1
     timelock = client.deploy(
         "TimelockController", params.timelock_delay, [], [], deployer.address, sender=deployer
@@ -81,24 +94,38 @@ def deploy_contracts(
         params.voting_period,
         params.quorum_percent,
         params.late_quorum_extension,
+        params.proposal_threshold,
+        params.execution_grace_period,
         sender=deployer,
     )
     prize_token = Web3.to_checksum_address(params.prize_token) if params.prize_token else token
-    guardian = params.guardian or deployer.address
     escrow = client.deploy(
         "PrizeEscrow",
         prize_token,
         timelock,
         timelock,  # the treasury: unclaimed prizes go back to the DAO
+        governor,
         guardian,
         list(evaluators),
         params.evaluator_threshold,
         sender=deployer,
     )
-    _wire_timelock(client, deployer, timelock, governor)
+    _wire_timelock(client, deployer, timelock, governor, guardian)
     return Deployment(
         client.chain_id, token, timelock, governor, escrow, prize_token, first_block, evaluators
     )
+
+
+def _refuse_deployer_roles(
+    client: ChainClient, deployer: LocalAccount, evaluators: tuple[str, ...], guardian: str
+) -> None:
+    # One hot deployment key that alone attests results or pauses payouts is a dev convenience only.
+    if client.chain_id == LOCAL_DEV_CHAIN_ID:
+        return
+    if evaluators == (deployer.address,):
+        raise DeploymentRefusedError(f"the deployer may not be the sole evaluator on chain {client.chain_id}")
+    if guardian == deployer.address:
+        raise DeploymentRefusedError(f"the deployer may not be the guardian on chain {client.chain_id}")
 
 
 def _deploy_token(
@@ -116,12 +143,24 @@ def _deploy_token(
 
 
 def _wire_timelock(
-    client: ChainClient, deployer: LocalAccount, timelock: ChecksumAddress, governor: ChecksumAddress
+    client: ChainClient,
+    deployer: LocalAccount,
+    timelock: ChecksumAddress,
+    governor: ChecksumAddress,
+    guardian: ChecksumAddress,
 ) -> None:
-    # Only the governor may queue or cancel; anyone may execute what the vote and delay allowed; then
-    # the deployer gives up admin so that nobody outside governance can change the roles.
+    # Only the governor may queue. The governor and the guardian (a multisig) may cancel a queued
+    # operation, so a malicious low-turnout proposal can be stopped during the delay; the guardian can
+    # never start one. The governor is the only executor: anyone may still execute through
+    # `governor.execute`, but only there is a queued proposal's expiry checked. Then the deployer gives
+    # up admin so that nobody outside governance can change the roles.
     contract = client.contract("TimelockController", timelock)
-    grants = [(PROPOSER_ROLE, governor), (CANCELLER_ROLE, governor), (EXECUTOR_ROLE, ZERO_ADDRESS)]
+    grants = [
+        (PROPOSER_ROLE, governor),
+        (CANCELLER_ROLE, governor),
+        (CANCELLER_ROLE, guardian),
+        (EXECUTOR_ROLE, governor),
+    ]
     for role, account in grants:
         client.transact(contract.functions.grantRole(role, account), sender=deployer)
     client.transact(contract.functions.renounceRole(DEFAULT_ADMIN_ROLE, deployer.address), sender=deployer)

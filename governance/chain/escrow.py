@@ -9,20 +9,20 @@ from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
-from eth_utils import keccak
 from web3 import Web3
 from web3.logs import DISCARD
 from web3.types import TxReceipt
 
+from governance.chain.attestations import (
+    Attestation,
+    attestation_document,
+    ordered_signatures,
+    sign_attestation_document,
+)
 from governance.chain.client import ChainClient
-from governance.chain.eip712 import Eip712Domain, read_domain, recover_signer, sign_typed_data, typed_data
+from governance.chain.eip712 import Eip712Domain, read_domain, recover_signer
 from governance.chain.governor import ProposalAction
-
-_ATTESTATION_FIELDS = [
-    {"name": "challengeId", "type": "uint256"},
-    {"name": "resultsHash", "type": "bytes32"},
-    {"name": "specHash", "type": "bytes32"},
-]
+from governance.chain.merkle import SubmissionBatch, build_batch
 
 
 class ChallengeState(IntEnum):
@@ -50,35 +50,16 @@ class ChallengeRecord:
     swept: int
     submission_deadline: int
     award_deadline: int
-    claim_deadline: int
+    claim_deadline: int  # as the award set it; `PrizeEscrow.claim_deadline` adds the time paused since
     stored_state: ChallengeState
+    refunded_funding: int
+    paused_at_award: int
+    round: int
 
     @property
     def outstanding(self) -> int:
         """What the escrow still holds for this challenge."""
         return self.escrowed - self.claimed - self.refunded - self.swept
-
-
-@dataclass(frozen=True)
-class Commitment:
-    """The first commit of a submission hash."""
-
-    committer: ChecksumAddress
-    committed_at: int
-    challenge_id: int
-
-
-@dataclass(frozen=True)
-class Attestation:
-    """One evaluator's signature over a challenge's results."""
-
-    signer: ChecksumAddress
-    signature: bytes
-
-
-def results_hash(canonical_leaderboard_json: bytes) -> bytes:
-    """The hash evaluators attest: keccak256 of the canonical leaderboard JSON the platform publishes."""
-    return keccak(canonical_leaderboard_json)
 
 
 class PrizeEscrow:
@@ -105,10 +86,14 @@ class PrizeEscrow:
         """Add to a challenge's pool (approve the escrow for `amount` first)."""
         return self.client.transact(self.contract.functions.fund(challenge_id, amount), sender=sender)
 
-    def commit(self, *, sender: LocalAccount, challenge_id: int, submission_hash: bytes) -> TxReceipt:
-        """Commit a submission hash; raises ContractRevertError (AlreadyCommitted) if it was taken."""
-        call = self.contract.functions.commit(challenge_id, submission_hash)
-        return self.client.transact(call, sender=sender)
+    def commit(
+        self, *, sender: LocalAccount, challenge_id: int, submission_hashes: Sequence[bytes]
+    ) -> SubmissionBatch:
+        """Commit a batch of submission hashes in one transaction (the Merkle root); returns the batch,
+        whose proofs each submission keeps. Raises ContractRevertError (AlreadyCommitted, WrongState)."""
+        batch = build_batch(submission_hashes)
+        self.client.transact(self.contract.functions.commit(challenge_id, batch.root), sender=sender)
+        return batch
 
     def attest_results(
         self,
@@ -118,11 +103,13 @@ class PrizeEscrow:
         results_hash: bytes,
         attestations: Sequence[Attestation],
     ) -> TxReceipt:
-        """Relay evaluator attestations (ordered here by signer, as the contract requires)."""
-        ordered = sorted(attestations, key=lambda item: int(item.signer, 16))
-        call = self.contract.functions.attestResults(
-            challenge_id, results_hash, [item.signature for item in ordered]
-        )
+        """Relay evaluator attestations, each checked and ordered by signer as the contract requires.
+
+        Raises AttestationSignerMismatchError (nothing sent) when a key's signature is not its evaluator's.
+        """
+        document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
+        signers, signatures = ordered_signatures(self.client, document, attestations)
+        call = self.contract.functions.attestResults(challenge_id, results_hash, signers, signatures)
         return self.client.transact(call, sender=sender)
 
     def claim(self, *, sender: LocalAccount, challenge_id: int, account: str) -> TxReceipt:
@@ -139,15 +126,15 @@ class PrizeEscrow:
         return self.client.transact(self.contract.functions.cancel(challenge_id), sender=sender)
 
     def refund(self, *, sender: LocalAccount, challenge_id: int, funder: str) -> TxReceipt:
-        """Return a funder's contribution to a cancelled challenge."""
+        """Pay a funder back: all of it after a cancel, its share of the unawarded rest after an award."""
         return self.client.transact(self.contract.functions.refund(challenge_id, funder), sender=sender)
 
     def sweep_unclaimed(self, *, sender: LocalAccount, challenge_id: int) -> TxReceipt:
-        """After the claim window, send the rest of the pool to the treasury."""
+        """After the claim window, send the prizes nobody claimed to the treasury."""
         return self.client.transact(self.contract.functions.sweepUnclaimed(challenge_id), sender=sender)
 
     def pause(self, *, sender: LocalAccount) -> TxReceipt:
-        """Pause funding and payouts (guardian)."""
+        """Pause funding and payouts (guardian); raises ContractRevertError (PauseCoolingDown)."""
         return self.client.transact(self.contract.functions.pause(), sender=sender)
 
     # ------------------------------------------------------------ actions for proposals (timelock only)
@@ -177,6 +164,14 @@ class PrizeEscrow:
         """The proposal action that lifts a pause."""
         return self._action("unpause", [])
 
+    def reopen_results_action(self, *, challenge_id: int) -> ProposalAction:
+        """The proposal action that sends attested results back for a corrected leaderboard (new round)."""
+        return self._action("reopenResults", [challenge_id])
+
+    def skim_action(self) -> ProposalAction:
+        """The proposal action that sends tokens held above what the escrow owes to the treasury."""
+        return self._action("skim", [])
+
     def _action(self, function: str, args: list[Any]) -> ProposalAction:
         calldata = self.contract.encode_abi(function, args=args)
         return ProposalAction(target=self.address, calldata=bytes.fromhex(calldata.removeprefix("0x")))
@@ -184,13 +179,15 @@ class PrizeEscrow:
     # ------------------------------------------------------------ attestations
 
     def attestation_typed_data(self, *, challenge_id: int, results_hash: bytes) -> dict[str, Any]:
-        """The EIP-712 document evaluators sign for these results."""
-        message = {
-            "challengeId": challenge_id,
-            "resultsHash": results_hash,
-            "specHash": self.challenge(challenge_id).spec_hash,
-        }
-        return typed_data(self.domain(), "ResultsAttestation", _ATTESTATION_FIELDS, message)
+        """The EIP-712 document evaluators sign for these results, in the challenge's current round."""
+        record = self.challenge(challenge_id)
+        return attestation_document(
+            self.domain(),
+            challenge_id=challenge_id,
+            round_=record.round,
+            results_hash=results_hash,
+            spec_hash=record.spec_hash,
+        )
 
     def domain(self) -> Eip712Domain:
         """The escrow's EIP-712 domain, read from the chain once (it is fixed at deployment)."""
@@ -199,11 +196,19 @@ class PrizeEscrow:
         return self._domain
 
     def sign_attestation(
-        self, *, evaluator: LocalAccount, challenge_id: int, results_hash: bytes
+        self,
+        *,
+        evaluator: LocalAccount,
+        challenge_id: int,
+        results_hash: bytes,
+        spec_hash: bytes,
+        wallet: str | None = None,
     ) -> Attestation:
-        """Sign these results as `evaluator` (the evaluator service holds the key)."""
+        """Sign these results as `evaluator` (the evaluator service holds the key), for its contract
+        `wallet` if it signs through one. Raises SpecHashMismatchError, signing nothing, when the chain
+        commits another spec than the platform's own `spec_hash`."""
         document = self.attestation_typed_data(challenge_id=challenge_id, results_hash=results_hash)
-        return Attestation(evaluator.address, sign_typed_data(evaluator, document))
+        return sign_attestation_document(document, evaluator=evaluator, spec_hash=spec_hash, wallet=wallet)
 
     def attestation_signer(
         self, *, challenge_id: int, results_hash: bytes, signature: bytes
@@ -226,7 +231,8 @@ class PrizeEscrow:
     def challenge(self, challenge_id: int) -> ChallengeRecord:
         """Every stored field; raises ContractRevertError (ChallengeNotFound) for unknown ids."""
         raw = self.client.call(self.contract.functions.getChallenge(challenge_id))
-        spec, results, escrowed, awarded, claimed, refunded, swept, submission, award, claim, state = raw
+        spec, results, escrowed, awarded, claimed, refunded, swept, submission, award, claim, state = raw[:11]
+        refunded_funding, paused_at_award, round_ = raw[11:]
         return ChallengeRecord(
             spec_hash=bytes(spec),
             results_hash=bytes(results),
@@ -239,6 +245,9 @@ class PrizeEscrow:
             award_deadline=award,
             claim_deadline=claim,
             stored_state=ChallengeState(state),
+            refunded_funding=refunded_funding,
+            paused_at_award=paused_at_award,
+            round=round_,
         )
 
     def owed(self, *, challenge_id: int, account: str) -> int:
@@ -249,12 +258,30 @@ class PrizeEscrow:
         """What `funder` put in and has not been refunded."""
         return int(self.client.call(self.contract.functions.funded(challenge_id, funder)))
 
-    def commitment(self, submission_hash: bytes) -> Commitment:
-        """The first commitment of `submission_hash` (zero address if none)."""
-        committer, committed_at, challenge_id = self.client.call(
-            self.contract.functions.commitmentOf(submission_hash)
+    def refundable(self, *, challenge_id: int, funder: str) -> int:
+        """What `refund` would pay `funder` now."""
+        return int(self.client.call(self.contract.functions.refundable(challenge_id, funder)))
+
+    def claim_deadline(self, challenge_id: int) -> int:
+        """The last second winners can claim: the award's deadline plus every second paused since."""
+        return int(self.client.call(self.contract.functions.claimDeadlineOf(challenge_id)))
+
+    def commitment_time(
+        self, *, challenge_id: int, committer: str, submission_hash: bytes, batch: SubmissionBatch
+    ) -> int:
+        """When `committer` committed `submission_hash` in `batch`, proven on chain (0: not so committed)."""
+        call = self.contract.functions.commitmentTime(
+            challenge_id, committer, submission_hash, batch.root, list(batch.proofs.get(submission_hash, ()))
         )
-        return Commitment(Web3.to_checksum_address(committer), int(committed_at), int(challenge_id))
+        return int(self.client.call(call))
+
+    def governance_cycle(self) -> int:
+        """Seconds an award deadline must leave after the submission deadline (delays of the vote)."""
+        return int(self.client.call(self.contract.functions.governanceCycle()))
+
+    def total_held(self) -> int:
+        """What the escrow owes across all challenges."""
+        return int(self.client.call(self.contract.functions.totalHeld()))
 
     def evaluators(self) -> list[ChecksumAddress]:
         """The current evaluator set."""
@@ -267,6 +294,10 @@ class PrizeEscrow:
     def paused(self) -> bool:
         """Whether funding and payouts are paused now."""
         return bool(self.client.call(self.contract.functions.paused()))
+
+    def next_pause_at(self) -> int:
+        """The earliest time the guardian may pause again."""
+        return int(self.client.call(self.contract.functions.nextPauseAt()))
 
     def challenge_count(self) -> int:
         """How many challenges were created (ids run from 1)."""
@@ -287,6 +318,10 @@ class PrizeEscrow:
     def token(self) -> ChecksumAddress:
         """The prize token."""
         return self._address_of("token")
+
+    def pending_owner(self) -> ChecksumAddress:
+        """Who was offered ownership and has not accepted yet (zero address if nobody)."""
+        return self._address_of("pendingOwner")
 
     def _address_of(self, getter: str) -> ChecksumAddress:
         return Web3.to_checksum_address(self.client.call(self.contract.get_function_by_name(getter)()))

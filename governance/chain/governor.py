@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -45,12 +46,27 @@ class ProposalAction:
     value: int = 0
 
 
+def proposer_suffix(proposer: str) -> str:
+    """OpenZeppelin's `#proposer=0x...` description suffix: only that account can submit the proposal."""
+    return f"#proposer={Web3.to_checksum_address(proposer)}"
+
+
 @dataclass(frozen=True)
 class Proposal:
     """What is voted on: the exact calls and the description (its hash is part of the id)."""
 
     actions: tuple[ProposalAction, ...]
     description: str
+
+    @classmethod
+    def by(cls, proposer: str, actions: Sequence[ProposalAction], text: str) -> Proposal:
+        """A proposal of `actions` described by `text`, which only `proposer` can submit.
+
+        The description ends with the proposer suffix, so a copy of the pending transaction sent by
+        someone else reverts (GovernorRestrictedProposer) instead of taking the proposal over, and so
+        only `proposer` could cancel it.
+        """
+        return cls(tuple(actions), f"{text}\n\n{proposer_suffix(proposer)}")
 
     @property
     def description_hash(self) -> bytes:
@@ -114,7 +130,15 @@ class Governor:
         return int(self.client.call(call))
 
     def propose(self, *, sender: LocalAccount, proposal: Proposal) -> int:
-        """Submit `proposal`; returns its id. Raises ContractRevertError (e.g. it already exists)."""
+        """Submit `proposal`; returns its id.
+
+        Raises ValueError, sending nothing, when the description does not end with the sender's proposer
+        suffix (build it with `Proposal.by`): without it, anyone could copy the pending transaction,
+        become the proposer and cancel it. Raises ContractRevertError (e.g. it already exists, or the
+        sender holds fewer votes than the proposal threshold).
+        """
+        if not proposal.description.endswith(proposer_suffix(sender.address)):
+            raise ValueError(f"the description must end with {proposer_suffix(sender.address)}")
         targets, values, calldatas = proposal.call_lists()
         call = self.contract.functions.propose(targets, values, calldatas, proposal.description)
         self.client.transact(call, sender=sender)
@@ -219,6 +243,18 @@ class Governor:
     def has_voted(self, *, proposal_id: int, voter: str) -> bool:
         """Whether `voter` has voted on the proposal."""
         return bool(self.client.call(self.contract.functions.hasVoted(proposal_id, voter)))
+
+    def proposal_eta(self, proposal_id: int) -> int:
+        """When a queued proposal becomes executable (0 if not queued)."""
+        return int(self.client.call(self.contract.functions.proposalEta(proposal_id)))
+
+    def proposal_threshold(self) -> int:
+        """Votes an account needs to propose."""
+        return int(self.client.call(self.contract.functions.proposalThreshold()))
+
+    def execution_grace_period(self) -> int:
+        """Seconds after its eta a queued proposal can still be executed; then it is Expired."""
+        return int(self.client.call(self.contract.functions.executionGracePeriod()))
 
     def voting_delay(self) -> int:
         """Seconds from proposal to the snapshot."""

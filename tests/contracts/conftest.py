@@ -46,11 +46,12 @@ def dao(client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
     dao = Dao(client, chain, deployment, params, actors)
     for member in actors.members:
         dao.token.delegate(sender=member, delegatee=member.address)
+    chain.advance(1)  # propose() reads voting power one second back: let the delegations be in the past
     return dao
 
 
-def _lab(client: ChainClient, chain: DevChain, actors: Actors, token_artifact: str) -> EscrowLab:
-    owner = actors.deployer
+def _lab(client: ChainClient, chain: DevChain, dao: Dao, token_artifact: str) -> EscrowLab:
+    actors, owner = dao.actors, dao.actors.deployer
     token_address = client.deploy(token_artifact, sender=owner)
     evaluators = [e.address for e in actors.evaluators]
     escrow_address = client.deploy(
@@ -58,6 +59,7 @@ def _lab(client: ChainClient, chain: DevChain, actors: Actors, token_artifact: s
         token_address,
         owner.address,
         actors.outsider.address,  # a treasury we can read the balance of
+        dao.deployment.governor,  # award deadlines leave room for the real governance cycle
         actors.guardian.address,
         evaluators,
         TEST_PARAMS_EVALUATOR_THRESHOLD,
@@ -68,15 +70,15 @@ def _lab(client: ChainClient, chain: DevChain, actors: Actors, token_artifact: s
 
 
 @pytest.fixture(scope="session")
-def plain_lab(client: ChainClient, chain: DevChain, actors: Actors) -> EscrowLab:
+def plain_lab(client: ChainClient, chain: DevChain, dao: Dao) -> EscrowLab:
     """An escrow over a plain ERC20, owned by an account standing in for the timelock."""
-    return _lab(client, chain, actors, "PlainToken")
+    return _lab(client, chain, dao, "PlainToken")
 
 
 @pytest.fixture(scope="session")
-def hostile_lab(client: ChainClient, chain: DevChain, actors: Actors) -> EscrowLab:
+def hostile_lab(client: ChainClient, chain: DevChain, dao: Dao) -> EscrowLab:
     """An escrow over a token that blocks, takes fees and re-enters."""
-    return _lab(client, chain, actors, "HostileToken")
+    return _lab(client, chain, dao, "HostileToken")
 
 
 @pytest.fixture(autouse=True)

@@ -13,10 +13,11 @@ from eth_utils import keccak
 from web3 import Web3
 
 from governance.chain.anvil import DevChain
+from governance.chain.attestations import Attestation
 from governance.chain.client import ChainClient
 from governance.chain.deploy import TOKEN_UNIT, Deployment, GovernanceParams
 from governance.chain.errors import ContractRevertError
-from governance.chain.escrow import Attestation, PrizeEscrow
+from governance.chain.escrow import PrizeEscrow
 from governance.chain.governor import Governor, Proposal, ProposalAction, VoteSupport
 from governance.chain.timelock import Timelock
 from governance.chain.token import Erc20, GovernanceToken
@@ -80,9 +81,10 @@ class Dao:
         return PrizeEscrow(self.client, self.deployment.escrow)
 
     def propose(self, actions: Sequence[ProposalAction], description: str) -> tuple[Proposal, int]:
-        """Submit a proposal from the first member; returns it and its id."""
-        proposal = Proposal(tuple(actions), description)
-        return proposal, self.governor.propose(sender=self.actors.members[0], proposal=proposal)
+        """Submit a proposal from the first member (its proposer suffix added); returns it and its id."""
+        proposer = self.actors.members[0]
+        proposal = Proposal.by(proposer.address, actions, description)
+        return proposal, self.governor.propose(sender=proposer, proposal=proposal)
 
     def open_vote(self, proposal_id: int) -> None:
         """Move the clock just past the snapshot, so the vote is Active."""
@@ -117,11 +119,11 @@ class EscrowLab:
     actors: Actors
 
     def open_challenge(self, *, open_for: int = 3600, award_within: int = 7 * 86400) -> int:
-        """Create a challenge whose submissions close in `open_for` seconds."""
+        """Create a challenge (spec LAB_SPEC) whose submissions close in `open_for` seconds."""
         now = self.client.latest_timestamp()
         return self.escrow.create_challenge(
             sender=self.actors.outsider,
-            spec_hash=spec_hash("spec"),
+            spec_hash=LAB_SPEC,
             submission_deadline=now + open_for,
             award_deadline=now + open_for + award_within,
         )
@@ -153,9 +155,20 @@ class EscrowLab:
     ) -> list[Attestation]:
         """Signatures of `signers` over `results`."""
         return [
-            self.escrow.sign_attestation(evaluator=signer, challenge_id=challenge_id, results_hash=results)
+            self.escrow.sign_attestation(
+                evaluator=signer, challenge_id=challenge_id, results_hash=results, spec_hash=LAB_SPEC
+            )
             for signer in signers
         ]
+
+    def relay_attestation(
+        self, challenge_id: int, results: bytes, signers: Sequence[str], signatures: Sequence[bytes]
+    ) -> None:
+        """Send signers and signatures exactly as given, past the wrapper's own checks (forgery tests)."""
+        call = self.escrow.contract.functions.attestResults(
+            challenge_id, results, list(signers), list(signatures)
+        )
+        self.client.transact(call, sender=self.actors.relayer)
 
     def award(
         self, challenge_id: int, results: bytes, payouts: dict[str, int], *, window: int = CLAIM_WINDOW
@@ -171,6 +184,9 @@ class EscrowLab:
 def spec_hash(label: str) -> bytes:
     """A stand-in spec commitment."""
     return keccak(text=f"spec:{label}")
+
+
+LAB_SPEC = spec_hash("spec")  # the spec of every challenge an EscrowLab opens
 
 
 def results(label: str) -> bytes:

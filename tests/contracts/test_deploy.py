@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import pytest
+
 from governance.chain.abi import load_artifact
-from governance.chain.deploy import ZERO_ADDRESS
-from governance.chain.timelock import DEFAULT_ADMIN_ROLE
-from tests.contracts.helpers import MEMBER_STAKE, Dao
+from governance.chain.anvil import AnvilProcess
+from governance.chain.deploy import ZERO_ADDRESS, DeploymentRefusedError, GovernanceParams, deploy_contracts
+from governance.chain.timelock import DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE
+from tests.contracts.helpers import MEMBER_STAKE, Actors, Dao
 
 EIP170_LIMIT = 24_576
 
 
-def test_timelock_roles_are_exactly_governor_open_executor_and_no_deployer(dao: Dao) -> None:
+def test_timelock_roles_are_exactly_governor_guardian_canceller_and_no_deployer(dao: Dao) -> None:
     deployment, actors = dao.deployment, dao.actors
     holders = dao.timelock.role_holders(from_block=deployment.first_block)
     assert holders == {
         "admin": {deployment.timelock},  # the timelock administers itself, nobody else
         "proposer": {deployment.governor},
-        "canceller": {deployment.governor},
-        "executor": {ZERO_ADDRESS},  # anyone may execute what passed the vote and the delay
+        # The guardian (a multisig) can stop a queued operation during the delay, never start one.
+        "canceller": {deployment.governor, actors.guardian.address},
+        # Anyone executes through the governor, which refuses expired proposals; nobody bypasses it.
+        "executor": {deployment.governor},
     }
+    assert not dao.timelock.has_role(role=EXECUTOR_ROLE, account=ZERO_ADDRESS)
     assert not dao.timelock.has_role(role=DEFAULT_ADMIN_ROLE, account=actors.deployer.address)
 
 
@@ -43,6 +49,11 @@ def test_governance_parameters_are_the_ones_asked_for(dao: Dao) -> None:
     params, governor, escrow = dao.params, dao.governor, dao.escrow
     assert (governor.voting_delay(), governor.voting_period()) == (params.voting_delay, params.voting_period)
     assert governor.late_quorum_extension() == params.late_quorum_extension
+    assert governor.proposal_threshold() == params.proposal_threshold > 0
+    assert governor.execution_grace_period() == params.execution_grace_period
+    assert escrow.governance_cycle() == (
+        params.voting_delay + params.voting_period + params.late_quorum_extension + params.timelock_delay
+    )
     assert dao.timelock.min_delay() == params.timelock_delay
     assert escrow.evaluators() == [e.address for e in dao.actors.evaluators]
     assert escrow.evaluator_threshold() == params.evaluator_threshold
@@ -63,3 +74,20 @@ def test_every_contract_fits_the_eip170_size_limit_on_chain(dao: Dao) -> None:
         assert 0 < size <= EIP170_LIMIT, name
         # Immutables are filled in at deployment, so compare lengths rather than bytes.
         assert size == len(bytes.fromhex(load_artifact(name).deployed_bytecode[2:])), name
+
+
+def test_deploy_refuses_the_deployer_as_sole_evaluator_or_guardian_off_the_dev_chain(actors: Actors) -> None:
+    deployer, others = actors.deployer, tuple(e.address for e in actors.evaluators[:2])
+    refused = (
+        GovernanceParams(guardian=actors.guardian.address),  # evaluators default to the deployer
+        GovernanceParams(evaluators=(deployer.address,), guardian=actors.guardian.address),
+        GovernanceParams(evaluators=others, evaluator_threshold=2),  # guardian defaults to the deployer
+    )
+    with AnvilProcess(accounts=1, extra_args=["--chain-id", "8453"]) as base_like:
+        for params in refused:
+            with pytest.raises(DeploymentRefusedError):
+                deploy_contracts(client=base_like, deployer=deployer, members={}, params=params)
+        assert base_like.pending_nonce(deployer.address) == 0  # refused before sending anything
+        fine = GovernanceParams(evaluators=others, evaluator_threshold=2, guardian=actors.guardian.address)
+        deployment = deploy_contracts(client=base_like, deployer=deployer, members={}, params=fine)
+        assert deployment.chain_id == 8453

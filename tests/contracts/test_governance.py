@@ -1,13 +1,15 @@
-"""Governance pitfalls: snapshots, signed ballots, late quorum, quorum size, clocks, who may do what."""
+"""Governance pitfalls: snapshots, signed ballots, late quorum, quorum size, clocks, who may do what,
+copied proposals."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from web3.logs import DISCARD
 
 from governance.chain.eip712 import sign_typed_data
-from governance.chain.governor import ProposalAction, ProposalState, VoteSupport
+from governance.chain.governor import Proposal, ProposalAction, ProposalState, VoteSupport
 from governance.chain.timelock import PROPOSER_ROLE
 from tests.contracts.helpers import MEMBER_STAKE, Dao, reverts
 
@@ -194,3 +196,35 @@ def test_a_member_can_delegate_by_signature_without_paying_gas(dao: Dao) -> None
             expiry=expiry,
             signature=signature,
         )
+
+
+def test_a_copied_pending_proposal_can_be_neither_submitted_nor_cancelled_by_the_copier(dao: Dao) -> None:
+    proposer, copier = dao.actors.members[0], dao.actors.members[1]  # the copier even holds votes
+    proposal = Proposal.by(proposer.address, _noop_proposal(dao), "# Award the prize")
+    # The copier front-runs the pending transaction with the very same arguments.
+    copy = dao.governor.contract.functions.propose(*proposal.call_lists(), proposal.description)
+    with reverts("GovernorRestrictedProposer"):
+        dao.client.transact(copy, sender=copier)
+    proposal_id = dao.governor.propose(sender=proposer, proposal=proposal)
+    with reverts("GovernorUnableToCancel"):
+        dao.governor.cancel(sender=copier, proposal=proposal)
+    assert dao.governor.state(proposal_id) == ProposalState.PENDING
+
+
+def test_proposing_needs_the_threshold_of_votes(dao: Dao) -> None:
+    stranger = dao.actors.outsider  # holds no votes
+    with reverts("GovernorInsufficientProposerVotes") as error:
+        dao.governor.propose(
+            sender=stranger, proposal=Proposal.by(stranger.address, _noop_proposal(dao), "# Spam")
+        )
+    assert error.value.revert.args["threshold"] == dao.params.proposal_threshold > 0
+
+
+def test_the_wrapper_refuses_a_description_without_the_senders_suffix(dao: Dao) -> None:
+    proposer = dao.actors.members[0]
+    elsewhere = Proposal.by(dao.actors.members[1].address, _noop_proposal(dao), "# Theirs").description
+    nonce = dao.client.pending_nonce(proposer.address)
+    for description in ("# No suffix: anyone could take it over", elsewhere):
+        with pytest.raises(ValueError, match="#proposer="):
+            dao.governor.propose(sender=proposer, proposal=Proposal(_noop_proposal(dao), description))
+    assert dao.client.pending_nonce(proposer.address) == nonce

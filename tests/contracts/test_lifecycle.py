@@ -29,16 +29,26 @@ def _create_and_fund(dao: Dao, label: str, amount: int) -> int:
 def _commit_and_attest(dao: Dao, challenge_id: int, leaderboard: bytes) -> None:
     escrow, actors = dao.escrow, dao.actors
     first, second = actors.funders[0], actors.funders[1]
-    # Submissions are committed before the deadline; the first commit of a hash keeps priority.
-    for contributor in (first, second):
-        escrow.commit(
-            sender=contributor, challenge_id=challenge_id, submission_hash=keccak(text=contributor.address)
+    # The platform commits one batch of submission hashes before the deadline; each keeps its proof.
+    submissions = [keccak(text=f"{contributor.address} repo@abc") for contributor in (first, second)]
+    batch = escrow.commit(sender=actors.relayer, challenge_id=challenge_id, submission_hashes=submissions)
+    committed = dao.client.latest_timestamp()
+    for submission in submissions:
+        assert (
+            escrow.commitment_time(
+                challenge_id=challenge_id,
+                committer=actors.relayer.address,
+                submission_hash=submission,
+                batch=batch,
+            )
+            == committed
         )
-    assert escrow.commitment(keccak(text=first.address)).committer == first.address
 
     # After the deadline two of the three evaluators attest the leaderboard; the relayer pays the gas.
     signatures = [
-        escrow.sign_attestation(evaluator=e, challenge_id=challenge_id, results_hash=leaderboard)
+        escrow.sign_attestation(
+            evaluator=e, challenge_id=challenge_id, results_hash=leaderboard, spec_hash=spec_hash("cifar")
+        )
         for e in actors.evaluators[:2]
     ]
     dao.chain.advance(3601)
