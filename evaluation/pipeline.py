@@ -7,6 +7,7 @@ Used by the Celery task, by `manage.py score_model` and by the benchmarks alike.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -17,18 +18,20 @@ from typing import Any
 import numpy as np
 
 from bounties import hidden_data
+from evaluation.sandbox.pool import SandboxPool
 from evaluation.sandbox.runner import (
     ProgressCallback,
     SandboxDidNotStart,
     SandboxJob,
     SandboxLimits,
-    SandboxPool,
+    SandboxOutcome,
 )
-from evaluation.scoring.errors import ScoringError
+from evaluation.scoring.errors import FailureClass, ScoringError
 from evaluation.scoring.metrics import check_labels_fit, compute_metric
 from evaluation.scoring.predictions import read_predictions
 
 HIDDEN_SET_CACHE_SIZE = 4
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class ScoringSpec:
     model_format: str
     architectures: dict[str, Any]
     input_dtype: str
-    output_shape: list[int] | None
+    output_shape: list[int]
     limits: SandboxLimits
     threads: int
     device: str
@@ -121,7 +124,12 @@ def score_in_sandbox(
     spec: ScoringSpec,
     on_progress: ProgressCallback | None,
 ) -> ScoreResult:
-    """Predict in a warm sandbox, then check the predictions and compute both scores here."""
+    """Predict in a warm sandbox, then check the predictions and compute both scores here.
+
+    Raises ScoringError: the sandbox's failure, OUTPUT for predictions that cannot be scored, or
+    INFRASTRUCTURE when the challenge's own settings are broken.
+    """
+    _check_architectures(spec.architectures)
     try:
         return _score_once(
             pool=pool, model_path=model_path, hidden=hidden, spec=spec, on_progress=on_progress
@@ -147,6 +155,7 @@ def _score_once(
             model_path=model_path,
             model_format=spec.model_format,
             inputs_path=hidden.inputs_path,
+            n_rows=len(hidden.labels),
             architectures=spec.architectures,
             output_shape=spec.output_shape,
             threads=spec.threads,
@@ -155,16 +164,39 @@ def _score_once(
             limits=spec.limits,
         )
         outcome = sandbox.run(job, on_progress=on_progress)
+        sandbox.kill()  # nothing of the model runs on while its output is read
+        return _scored_output(outcome.predictions_path, hidden, spec, outcome)
+    finally:
+        sandbox.close()
+        _warm_next(pool)
+
+
+def _scored_output(path: Path, hidden: HiddenSet, spec: ScoringSpec, outcome: SandboxOutcome) -> ScoreResult:
+    """Both scores of the predictions at `path`; any failure here is the model's output failing."""
+    try:
         predictions = read_predictions(
-            outcome.predictions_path,
+            path,
             n_rows=len(hidden.labels),
             output_shape=spec.output_shape,
             max_bytes=spec.limits.max_file_bytes,
         )
-    finally:
-        sandbox.close()
-        _warm_next(pool)
-    return _scores(predictions, hidden, spec.metric, outcome.device, outcome.isolation, outcome.seconds)
+        return _scores(predictions, hidden, spec.metric, outcome.device, outcome.isolation, outcome.seconds)
+    except ScoringError:
+        raise
+    except Exception as exc:  # e.g. a metric that cannot take these predictions: logged, then ended once
+        logger.exception("scoring the model's predictions raised")
+        raise ScoringError(FailureClass.OUTPUT, f"scoring raised {type(exc).__name__}") from exc
+
+
+def _check_architectures(architectures: dict[str, Any]) -> None:
+    """The challenge's architecture configs, checked here: a bad one is the organizer's, not the model's."""
+    from evaluation.scoring.architectures import ArchitectureConfigError, parse_config  # imports torch
+
+    for name, config in architectures.items():
+        try:
+            parse_config(name, config)
+        except ArchitectureConfigError as exc:
+            raise ScoringError(FailureClass.INFRASTRUCTURE, f"architecture config: {exc}") from exc
 
 
 def _warm_next(pool: SandboxPool) -> None:
