@@ -27,13 +27,11 @@ if [ "${SKIP_INSTALL:-0}" != 1 ]; then
   for deb in "$BUNDLE"/debs/*.deb; do dpkg -x "$deb" /tmp/clueboard-bwrap; done
   chmod -R a+rX /tmp/clueboard-bwrap
   export PATH=/tmp/clueboard-bwrap/usr/bin:$PATH
-  # pyseccomp goes into the interpreter itself: the sandboxed harness sees that, not PYTHONPATH.
-  "$PYTHON" -m pip install -q --no-index --no-deps --no-compile "$BUNDLE"/wheels/pyseccomp-*.whl
-  "$PYTHON" -m pip install -q --no-index --no-deps --no-compile --target /tmp/clueboard-site \
-    $(ls "$BUNDLE"/wheels/*.whl | grep -v pyseccomp)
-  export PYTHONPATH=/tmp/clueboard-site
+  # Into the interpreter itself: the sandboxed harness (pyseccomp) and the worker processes that the
+  # tests start see that, whatever PYTHONPATH they are given.
+  "$PYTHON" -m pip install -q --no-index --no-deps --no-compile "$BUNDLE"/wheels/*.whl
 fi
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH} PYTHONUNBUFFERED=1
+export PYTHONPATH=$PWD PYTHONUNBUFFERED=1
 
 step "facts"
 nvidia-smi -L || true

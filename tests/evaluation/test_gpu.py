@@ -176,7 +176,8 @@ def test_a_safetensors_model_scored_on_the_gpu_matches_the_cpu(
         submission.refresh_from_db()
         assert EvaluationRun.objects.get(submission=submission).device == device
         scores[device] = (submission.public_score, submission.private_score)
-    assert scores["cuda"] == pytest.approx(scores["cpu"], abs=1e-9)
+    # float32 on both, TF32 off: an arg-max may flip only on a near tie, so within two rows of 539.
+    assert scores["cuda"] == pytest.approx(scores["cpu"], abs=2 / 539)
 
 
 @needs_cuda
