@@ -231,6 +231,23 @@ def settle() -> None:
             pool.shutdown()
 
 
+SANDBOX_SECONDS: list[float] = []
+
+
+def record_sandbox_seconds() -> None:
+    """Note each job's time inside the sandbox (job sent to done), to print beside the pipeline's."""
+    from evaluation.services import scoring
+
+    original = scoring.score_in_sandbox
+
+    def timed(**kwargs: Any) -> Any:
+        result = original(**kwargs)
+        SANDBOX_SECONDS.append(result.sandbox_seconds)
+        return result
+
+    scoring.score_in_sandbox = timed
+
+
 def pipeline_seconds(challenge: Any, path: Path) -> float:
     """Wall time of `evaluate_submission` for a new submission, queued before the clock starts."""
     from bounties.models import Submission, SubmissionStatus
@@ -268,7 +285,10 @@ def overhead_ratio(
             pipeline.append(pipeline_seconds(challenge, path))
             settle()
             bare.append(bare_seconds(model_format, workload, batch_size, device))
-        print(f"  {model_format} round {round_number}: bare={bare[-1]:.2f}s pipeline={pipeline[-1]:.2f}s")
+        print(
+            f"  {model_format} round {round_number}: bare={bare[-1]:.2f}s pipeline={pipeline[-1]:.2f}s"
+            f" (in the sandbox {SANDBOX_SECONDS[-1]:.2f}s)"
+        )
     bare_median, pipeline_median = statistics.median(bare), statistics.median(pipeline)
     ratio = pipeline_median / bare_median
     print(f"{model_format}: bare={bare_median:.2f}s pipeline={pipeline_median:.2f}s ratio={ratio:.3f}")
@@ -366,6 +386,7 @@ def mlp_throughput(root: Path, challenge: Any, path: Path) -> float:
 def run(root: Path, device: str, n_rows: int) -> float:
     """Every measurement, in order; the worst of the overhead ratios."""
     configure_django(root, device)
+    record_sandbox_seconds()
     from evaluation.services.worker_context import sandbox_pool
 
     try:

@@ -25,6 +25,7 @@ from evaluation.sandbox.runner import (
     SandboxJob,
     SandboxLimits,
     SandboxOutcome,
+    WarmSandbox,
 )
 from evaluation.scoring.errors import FailureClass, ScoringError
 from evaluation.scoring.metrics import check_labels_fit, compute_metric
@@ -167,8 +168,7 @@ def _score_once(
         sandbox.kill()  # nothing of the model runs on while its output is read
         return _scored_output(outcome.predictions_path, hidden, spec, outcome)
     finally:
-        sandbox.close()
-        _warm_next(pool)
+        _retire(pool, sandbox)
 
 
 def _scored_output(path: Path, hidden: HiddenSet, spec: ScoringSpec, outcome: SandboxOutcome) -> ScoreResult:
@@ -199,12 +199,14 @@ def _check_architectures(architectures: dict[str, Any]) -> None:
             raise ScoringError(FailureClass.INFRASTRUCTURE, f"architecture config: {exc}") from exc
 
 
-def _warm_next(pool: SandboxPool) -> None:
-    """Start the next spare in the background, so its imports overlap with scoring and storing."""
-    threading.Thread(target=_quiet_warm_up, args=(pool,), daemon=True).start()
+def _retire(pool: SandboxPool, sandbox: WarmSandbox) -> None:
+    """Close the used sandbox and start the next spare, in the background: a process that held a GPU
+    takes a while to exit (and its cgroup to go), and the imports overlap with scoring and storing."""
+    threading.Thread(target=_close_then_warm_up, args=(pool, sandbox), daemon=True).start()
 
 
-def _quiet_warm_up(pool: SandboxPool) -> None:
+def _close_then_warm_up(pool: SandboxPool, sandbox: WarmSandbox) -> None:
+    sandbox.close()
     # A failure here is reported by the next job, where someone sees it.
     with contextlib.suppress(ScoringError):
         pool.warm_up()

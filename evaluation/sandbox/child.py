@@ -77,6 +77,7 @@ def _warm_torch_cuda() -> bool:
         prepare_cuda()
         probe = torch.zeros((1, 1, 8, 8), device="cuda")
         torch.nn.functional.conv2d(probe, torch.zeros((1, 1, 3, 3), device="cuda"))
+        torch.nn.functional.linear(probe.reshape(2, 32), torch.zeros((4, 32), device="cuda"))  # cuBLAS
         torch.cuda.synchronize()
         del probe
         torch.cuda.empty_cache()  # the context stays; the job's own cap then counts every block it takes
