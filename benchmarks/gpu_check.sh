@@ -11,7 +11,8 @@
 # `benchmarks/eval_overhead.py --device cuda` on 50,000 rows. Everything it prints also goes to $OUT.
 #
 # Knobs for a dry run on a machine without a GPU: SKIP_INSTALL=1 (the packages are already there),
-# PYTHON (default python3), BENCH_DEVICE (default cuda), BENCH_ROWS (default: the benchmark's).
+# PYTHON (default python3), BENCH_DEVICE (default cuda), BENCH_ROWS (default: the benchmark's);
+# SKIP_TESTS=1 runs the benchmark alone.
 set -uo pipefail
 
 BUNDLE=$(cd "${1:?usage: gpu_check.sh BUNDLE}" && pwd)
@@ -49,7 +50,7 @@ print(probe_isolation().describe())
 EOF
 
 step "GPU tests"
-timeout 240 "$PYTHON" -m pytest -p no:cacheprovider -q -rs \
+[ "${SKIP_TESTS:-0}" = 1 ] || timeout 240 "$PYTHON" -m pytest -p no:cacheprovider -q -rs \
   tests/evaluation/test_gpu.py tests/evaluation/test_cgroups.py \
   tests/evaluation/test_sandbox_isolation.py tests/integration/test_gpu_worker.py
 echo "pytest exit status: $?"

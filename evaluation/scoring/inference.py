@@ -54,7 +54,8 @@ def _batches(inputs: np.ndarray, size: int) -> Iterator[tuple[int, np.ndarray]]:
 
 
 def _read_batch(inputs: np.ndarray, start: int, size: int) -> np.ndarray:
-    rows = np.ascontiguousarray(inputs[start : start + size])
+    # A copy, not a view of the mapped file: the page faults happen here, in the reader thread.
+    rows = np.array(inputs[start : start + size], order="C", copy=True)
     if len(rows) == size:
         return rows
     padded = np.zeros((size, *inputs.shape[1:]), dtype=inputs.dtype)
