@@ -10,6 +10,7 @@ job (load the weights, map the inputs, run every batch), then the same run again
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -47,6 +48,8 @@ def main() -> int:
         examples.seeded_model("cnn", examples.CIFAR_CNN), folder / "m.safetensors", "cnn"
     )
 
+    if options.device == "cuda":
+        os.environ.setdefault("CUDA_VISIBLE_DEVICES", "0")  # as the sandbox of a GPU worker has it
     from evaluation.sandbox.child import warm_cuda, warm_imports
 
     timed("spare: imports", warm_imports)
