@@ -23,7 +23,7 @@ from evaluation.scoring.errors import FAILURE_TEXTS, FailureClass, ScoringError
 from evaluation.scoring.loaders import onnx_providers, tiny_convolution_onnx
 from evaluation.services import worker_context
 from evaluation.services.scoring import evaluate_submission
-from tests.evaluation.conftest import submit_file
+from tests.evaluation.conftest import evaluated, failed_as_ours, submit_file, weights
 
 CUDA = worker_context.cuda_available()
 ONNX_CUDA = "CUDAExecutionProvider" in ort.get_available_providers()
@@ -71,20 +71,13 @@ def test_a_gpu_job_whose_sandbox_reports_no_cuda_fails_as_infrastructure_with_th
     if CUDA and ONNX_CUDA:
         pytest.skip("both frameworks reach CUDA here: no sandbox without it to show")
     settings.EVAL_DEVICE = "cuda"
-    model_format = "safetensors" if not CUDA else "onnx"
     path = (
         examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
-        if model_format == "safetensors"
+        if not CUDA
         else examples.export_onnx(trained_mlp, tmp_path / "m.onnx", (64,))
     )
-    submission = submit_file(digits_challenge, path)
 
-    evaluate_submission(submission_id=submission.pk)
-
-    submission.refresh_from_db()
-    assert submission.status == SubmissionStatus.FAILED
-    assert submission.failure_kind == FailureKind.INFRASTRUCTURE
-    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.INFRASTRUCTURE]
+    assert failed_as_ours(evaluated(digits_challenge, path))
     assert "reports no CUDA" in caplog.text
 
 
@@ -95,17 +88,8 @@ def test_an_eval_gpu_job_on_a_worker_without_a_gpu_fails_as_infrastructure(
     settings.EVAL_DEVICE = "cpu"
     Challenge.objects.filter(pk=digits_challenge.pk).update(evaluation_queue=EvaluationQueue.GPU)
     digits_challenge.refresh_from_db()
-    submission = submit_file(
-        digits_challenge, examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
-    )
 
-    evaluate_submission(submission_id=submission.pk)
-
-    submission.refresh_from_db()
-    assert (submission.status, submission.failure_kind) == (
-        SubmissionStatus.FAILED,
-        FailureKind.INFRASTRUCTURE,
-    )
+    assert failed_as_ours(evaluated(digits_challenge, weights(trained_mlp, tmp_path)))
 
 
 @pytest.mark.django_db
@@ -165,7 +149,7 @@ def test_a_safetensors_model_scored_on_the_gpu_matches_the_cpu(
 ) -> None:
     Challenge.objects.filter(pk=digits_challenge.pk).update(use_ladder=False)
     digits_challenge.refresh_from_db()
-    path = examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
+    path = weights(trained_mlp, tmp_path)
     scores = {}
     for device in ("cpu", "cuda"):
         settings.EVAL_DEVICE = device
@@ -187,13 +171,9 @@ def test_a_gpu_job_over_its_gpu_memory_cap_fails_as_out_of_memory(
 ) -> None:
     settings.EVAL_DEVICE = "cuda"
     settings.EVAL_GPU_MEMORY_FRACTION = 1e-6  # a few tens of kilobytes of an 80 GB card
-    submission = submit_file(
-        digits_challenge, examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
-    )
 
-    evaluate_submission(submission_id=submission.pk)
+    submission = evaluated(digits_challenge, weights(trained_mlp, tmp_path))
 
-    submission.refresh_from_db()
     assert submission.status == SubmissionStatus.FAILED
     assert submission.failure_reason == FAILURE_TEXTS[FailureClass.OUT_OF_MEMORY]
     assert submission.failure_kind == FailureKind.CONTRIBUTOR

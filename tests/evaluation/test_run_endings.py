@@ -18,7 +18,7 @@ from evaluation.models import EvaluationRun
 from evaluation.scoring.errors import FAILURE_TEXTS, FailureClass
 from evaluation.services.scoring import Heartbeat, evaluate_submission
 from tests.evaluation import hostile_models
-from tests.evaluation.conftest import submit_file
+from tests.evaluation.conftest import evaluated, failed_as_ours, submit_file, weights
 from tests.factories import ScoredSubmissionFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,18 +64,10 @@ def test_an_exception_of_ours_after_the_sandbox_ends_the_run_once_as_infrastruct
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings.EVALUATOR_PRIVATE_KEY = ""  # the attestation cannot be signed: our fault, not the model's
-    submission = submit_file(
-        digits_challenge, examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
-    )
 
-    evaluate_submission(submission_id=submission.pk)
+    submission = evaluated(digits_challenge, weights(trained_mlp, tmp_path))
 
-    submission.refresh_from_db()
-    assert (submission.status, submission.failure_kind) == (
-        SubmissionStatus.FAILED,
-        FailureKind.INFRASTRUCTURE,
-    )
-    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.INFRASTRUCTURE]
+    assert failed_as_ours(submission)
     assert submission.public_score is None and submission.private_score is None
     assert any(r.exc_info and "evaluation broke" in r.getMessage() for r in caplog.records)
     assert evaluate_submission(submission_id=submission.pk).status == "skipped"  # ended, not re-run
@@ -84,16 +76,10 @@ def test_an_exception_of_ours_after_the_sandbox_ends_the_run_once_as_infrastruct
 def test_a_challenge_without_an_output_shape_fails_as_ours_and_refuses_onnx_uploads(
     digits_challenge: Challenge, trained_mlp: Any, tmp_path: Path
 ) -> None:
-    submission = submit_file(
-        digits_challenge, examples.save_weights(trained_mlp, tmp_path / "m.safetensors", "mlp")
-    )
     Challenge.objects.filter(pk=digits_challenge.pk).update(output_spec={})
     digits_challenge.refresh_from_db()
 
-    evaluate_submission(submission_id=submission.pk)
-
-    submission.refresh_from_db()
-    assert submission.failure_kind == FailureKind.INFRASTRUCTURE
+    assert failed_as_ours(evaluated(digits_challenge, weights(trained_mlp, tmp_path)))
     with pytest.raises(InvalidUpload, match=r"does not declare the shape of one output row"):
         submit_file_bytes(digits_challenge, hostile_models.linear_onnx())
 
@@ -128,12 +114,13 @@ def test_progress_is_recorded_in_tenths_only() -> None:
 
 
 def test_failures_are_logged_with_their_detail(
-    digits_challenge: Challenge, caplog: pytest.LogCaptureFixture
+    digits_challenge: Challenge, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    submit = submit_file_bytes
-    submit(digits_challenge, hostile_models.nan_output_onnx())
-    from bounties.models import Submission
+    path = tmp_path / "m.onnx"
+    path.write_bytes(hostile_models.nan_output_onnx())
 
-    evaluate_submission(submission_id=Submission.objects.get().pk)
+    submission = evaluated(digits_challenge, path)
+
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.OUTPUT]
     assert "NaN or infinite" in caplog.text  # the detail is the worker's; the contributor reads the class
