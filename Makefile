@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint typecheck pytest install frontend contracts-install contracts-build sandbox-tools clean
+.PHONY: run test lint typecheck pytest install install-gpu frontend contracts-install contracts-build sandbox-tools clean
 
 install: $(VENV)/.installed frontend contracts-install sandbox-tools
 
@@ -13,6 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# GPU evaluation workers: onnxruntime-gpu in place of the CPU build (one `onnxruntime` package at a time).
+install-gpu: install $(VENV)/.installed-gpu
+$(VENV)/.installed-gpu: requirements-gpu.txt $(VENV)/.installed
+	$(PY) -m pip uninstall --quiet --yes onnxruntime
+	$(PY) -m pip install --quiet -r requirements-gpu.txt
 	touch $@
 
 # The evaluation sandbox needs bubblewrap (and libseccomp, present on Debian); installed when missing.

@@ -1,8 +1,11 @@
 """What the sandboxed scoring pipeline costs over bare in-process inference, and how fast the demo scores.
 
-Run from the repository root: `python benchmarks/eval_overhead.py` (a few minutes; needs bubblewrap).
+Run from the repository root: `python benchmarks/eval_overhead.py` (a few minutes; needs bubblewrap), or
+`python benchmarks/eval_overhead.py --device cuda` on a GPU machine (50,000 rows; no demo part).
 Workload: the benchmark CNN (`evaluation.examples.CIFAR_CNN`, ~0.62 M parameters, seeded weights) on
-10,000 seeded rows of 3x32x32, submitted as safetensors and as ONNX. For each format it times, in
+10,000 (CPU) or 50,000 (GPU) seeded rows of 3x32x32, submitted as safetensors and as ONNX. On the GPU an
+ONNX format is measured only where onnxruntime has its CUDA provider (onnxruntime-gpu): a GPU worker
+without it refuses ONNX jobs, so there is nothing to time. For each format it times, in
 interleaved rounds (the machine is shared), a bare run in this process (load the weights, batched
 inference under `inference_mode` with the pipeline's batch size, threads and memory layout, the
 metric) and the full pipeline through the Django service `evaluate_submission` on a worker that has
@@ -10,12 +13,14 @@ seen the data set and holds a warm spare sandbox (load, sandbox, inference, metr
 wait). Then the demo MLP on the digits challenge: wall time
 per submission, and submissions scored per minute by two real Celery worker processes.
 
-The last line is `ratio=<worst>`: the larger of the two median pipeline/bare ratios (goal: 1.15 or less).
+The last line is `ratio=<worst>`: the larger of the median pipeline/bare ratios measured (goal: 1.15 or
+less on the CPU, 1.5 or less on the GPU).
 Everything lives in a temporary folder (database, broker, hidden sets, sandboxes) removed at the end.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -34,7 +39,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-N_ROWS = 10_000
+ROWS = {"cpu": 10_000, "cuda": 50_000}
 ROW_SHAPE = (3, 32, 32)
 N_CLASSES = 10
 SEED = 0
@@ -55,14 +60,18 @@ class Workload:
     models: dict[str, Path]  # model format -> file
 
 
-def configure_django(root: Path) -> None:
+def configure_django(root: Path, device: str) -> None:
     """A private database, broker and work folder under `root`; settings read them at setup."""
     os.environ["VAR_DIR"] = str(root / "var")
+    os.environ["EVAL_DEVICE"] = device
+    # The benchmark measures the pipeline; a GPU machine without a memory cgroup still serves it here.
+    os.environ["EVAL_GPU_WITHOUT_MEMORY_CGROUP"] = "true"
     # IMMEDIATE: a transaction takes the write lock when it starts, so the two workers and this
     # process wait for each other (busy timeout) instead of failing to upgrade a read lock.
     os.environ["DATABASE_URL"] = f"sqlite:///{root / 'var' / 'bench.sqlite3'}?transaction_mode=IMMEDIATE"
     os.environ["CELERY_BROKER_URL"] = "filesystem://"
     os.environ["DJANGO_SETTINGS_MODULE"] = "clueboard.settings"
+    os.environ["DEBUG"] = "true"  # the development keys: the benchmark attests with anvil's test key
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     for name in ("EVAL_WORK_ROOT", "HIDDEN_DATA_ROOT", "ARTIFACT_ROOT", "EVAL_THREADS"):
         os.environ.pop(name, None)  # everything under VAR_DIR, every core for the in-process worker
@@ -73,14 +82,14 @@ def configure_django(root: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def make_workload(folder: Path) -> Workload:
+def make_workload(folder: Path, n_rows: int) -> Workload:
     """Seeded inputs and labels as a hidden-set .npz, and the seeded benchmark CNN in both formats."""
     from evaluation import examples
 
     folder.mkdir(parents=True)
     rng = np.random.default_rng(SEED)
-    inputs = rng.standard_normal((N_ROWS, *ROW_SHAPE), dtype=np.float32)
-    labels = rng.integers(0, N_CLASSES, size=N_ROWS, dtype=np.int64)
+    inputs = rng.standard_normal((n_rows, *ROW_SHAPE), dtype=np.float32)
+    labels = rng.integers(0, N_CLASSES, size=n_rows, dtype=np.int64)
     np.savez(folder / "hidden.npz", inputs=inputs, labels=labels)
     model = examples.seeded_model("cnn", examples.CIFAR_CNN, seed=SEED)
     models = {
@@ -93,33 +102,40 @@ def make_workload(folder: Path) -> Workload:
 # ---- bare: the same model and data in this process ----------------------------------------------
 
 
-def bare_safetensors(path: Path, inputs: np.ndarray, batch_size: int) -> np.ndarray:
+def bare_safetensors(path: Path, inputs: np.ndarray, batch_size: int, device: str) -> np.ndarray:
     import torch
     from safetensors.torch import load_file
 
     from evaluation import examples
     from evaluation.scoring.architectures import build_model
-    from evaluation.scoring.loaders import cpu_inference_layout
+    from evaluation.scoring.loaders import cpu_inference_layout, prepare_cuda
 
     model = build_model("cnn", examples.CIFAR_CNN)
     model.load_state_dict(load_file(str(path)), strict=True)
-    model = cpu_inference_layout(model)  # the loader's layout, the fast one on CPU
+    if device == "cuda":
+        prepare_cuda()  # the sandbox's settings: deterministic, full float32
+        model = model.to(device)
+    else:
+        model = cpu_inference_layout(model)  # the loader's layout, the fast one on CPU
     predictions = np.empty((len(inputs), N_CLASSES), dtype=np.float32)
     with torch.inference_mode():
         for start in range(0, len(inputs), batch_size):
-            rows = torch.from_numpy(inputs[start : start + batch_size])
-            predictions[start : start + batch_size] = model(rows).numpy()
+            rows = torch.from_numpy(inputs[start : start + batch_size]).to(device, non_blocking=True)
+            predictions[start : start + batch_size] = model(rows).float().cpu().numpy()
     return predictions
 
 
-def bare_onnx(path: Path, inputs: np.ndarray, batch_size: int) -> np.ndarray:
+def bare_onnx(path: Path, inputs: np.ndarray, batch_size: int, device: str) -> np.ndarray:
     import onnxruntime as ort
+
+    from evaluation.scoring.loaders import onnx_providers
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = CORES
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+    providers = onnx_providers(device, ort.get_available_providers(), gpu_memory_bytes=None)
+    session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
     name = session.get_inputs()[0].name
     predictions = np.empty((len(inputs), N_CLASSES), dtype=np.float32)
     for start in range(0, len(inputs), batch_size):
@@ -129,13 +145,13 @@ def bare_onnx(path: Path, inputs: np.ndarray, batch_size: int) -> np.ndarray:
     return predictions
 
 
-BARE_RUNNERS: dict[str, Callable[[Path, np.ndarray, int], np.ndarray]] = {
+BARE_RUNNERS: dict[str, Callable[[Path, np.ndarray, int, str], np.ndarray]] = {
     "safetensors": bare_safetensors,
     "onnx": bare_onnx,
 }
 
 
-def bare_seconds(model_format: str, workload: Workload, batch_size: int) -> float:
+def bare_seconds(model_format: str, workload: Workload, batch_size: int, device: str) -> float:
     """Load, predict every row and compute the metric, timed; torch uses every core, as the sandbox does."""
     import torch
 
@@ -143,7 +159,8 @@ def bare_seconds(model_format: str, workload: Workload, batch_size: int) -> floa
 
     torch.set_num_threads(CORES)
     started = time.perf_counter()
-    predictions = BARE_RUNNERS[model_format](workload.models[model_format], workload.inputs, batch_size)
+    runner = BARE_RUNNERS[model_format]
+    predictions = runner(workload.models[model_format], workload.inputs, batch_size, device)
     compute_metric("accuracy", predictions, workload.labels)
     return time.perf_counter() - started
 
@@ -152,16 +169,16 @@ def bare_seconds(model_format: str, workload: Workload, batch_size: int) -> floa
 
 
 def create_cnn_challenge(workload: Workload) -> Any:
-    from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from accounts.services import user_get_or_create_verified
     from bounties.models import Challenge
     from bounties.services.challenges import challenge_publish
     from bounties.services.datasets import hidden_dataset_upload
     from evaluation import examples
 
-    organizer = get_user_model().objects.create_user(username="bench-organizer")
+    organizer = user_get_or_create_verified(username="bench-organizer", email="bench@clueboard.invalid")
     now = timezone.now()
     challenge = Challenge.objects.create(
         slug="bench-cnn",
@@ -188,12 +205,13 @@ def create_cnn_challenge(workload: Workload) -> Any:
 
 def submit(challenge: Any, path: Path) -> int:
     """A new contributor's submission of this file, queued; its id."""
-    from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from accounts.services import user_get_or_create_verified
     from bounties.services.submissions import submission_create
 
-    contributor = get_user_model().objects.create_user(username=f"bench-{time.monotonic_ns()}")
+    name = f"bench-{time.monotonic_ns()}"
+    contributor = user_get_or_create_verified(username=name, email=f"{name}@clueboard.invalid")
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     return submission_create(challenge=challenge, contributor=contributor, model_file=upload).pk
 
@@ -215,6 +233,23 @@ def settle() -> None:
             pool.shutdown()
 
 
+SANDBOX_SECONDS: list[float] = []
+
+
+def record_sandbox_seconds() -> None:
+    """Note each job's time inside the sandbox (job sent to done), to print beside the pipeline's."""
+    from evaluation.services import scoring
+
+    original = scoring.score_in_sandbox
+
+    def timed(**kwargs: Any) -> Any:
+        result = original(**kwargs)
+        SANDBOX_SECONDS.append(result.sandbox_seconds)
+        return result
+
+    scoring.score_in_sandbox = timed
+
+
 def pipeline_seconds(challenge: Any, path: Path) -> float:
     """Wall time of `evaluate_submission` for a new submission, queued before the clock starts."""
     from bounties.models import Submission, SubmissionStatus
@@ -231,26 +266,31 @@ def pipeline_seconds(challenge: Any, path: Path) -> float:
     return seconds
 
 
-def overhead_ratio(model_format: str, challenge: Any, workload: Workload, batch_size: int) -> float:
+def overhead_ratio(
+    model_format: str, challenge: Any, workload: Workload, batch_size: int, device: str
+) -> float:
     """Interleaved rounds of bare and pipeline runs after one untimed run of each; the median ratio.
 
     Rounds alternate which of the two goes first, so a slow spell of the shared machine falls on both.
     """
     path = workload.models[model_format]
-    bare_seconds(model_format, workload, batch_size)
+    bare_seconds(model_format, workload, batch_size, device)
     pipeline_seconds(challenge, path)  # the worker decodes the hidden set on its first job
     bare: list[float] = []
     pipeline: list[float] = []
     for round_number in range(1, ROUNDS + 1):
         if round_number % 2:
             settle()
-            bare.append(bare_seconds(model_format, workload, batch_size))
+            bare.append(bare_seconds(model_format, workload, batch_size, device))
             pipeline.append(pipeline_seconds(challenge, path))
         else:
             pipeline.append(pipeline_seconds(challenge, path))
             settle()
-            bare.append(bare_seconds(model_format, workload, batch_size))
-        print(f"  {model_format} round {round_number}: bare={bare[-1]:.2f}s pipeline={pipeline[-1]:.2f}s")
+            bare.append(bare_seconds(model_format, workload, batch_size, device))
+        print(
+            f"  {model_format} round {round_number}: bare={bare[-1]:.2f}s pipeline={pipeline[-1]:.2f}s"
+            f" (in the sandbox {SANDBOX_SECONDS[-1]:.2f}s)"
+        )
     bare_median, pipeline_median = statistics.median(bare), statistics.median(pipeline)
     ratio = pipeline_median / bare_median
     print(f"{model_format}: bare={bare_median:.2f}s pipeline={pipeline_median:.2f}s ratio={ratio:.3f}")
@@ -345,27 +385,49 @@ def mlp_throughput(root: Path, challenge: Any, path: Path) -> float:
     return per_minute
 
 
-def run(root: Path) -> float:
-    """Every measurement, in order; the worst of the two overhead ratios."""
-    configure_django(root)
+def run(root: Path, device: str, n_rows: int) -> float:
+    """Every measurement, in order; the worst of the overhead ratios."""
+    configure_django(root, device)
+    record_sandbox_seconds()
     from evaluation.services.worker_context import sandbox_pool
 
     try:
-        worst = cnn_overheads(root)
-        demo_mlp(root)
+        worst = cnn_overheads(root, device, n_rows)
+        if device == "cpu":
+            demo_mlp(root)
     finally:
         sandbox_pool().shutdown()
     return worst
 
 
-def cnn_overheads(root: Path) -> float:
+def cnn_overheads(root: Path, device: str, n_rows: int) -> float:
     from django.conf import settings
 
-    workload = make_workload(root / "workload")
+    workload = make_workload(root / "workload", n_rows)
     challenge = create_cnn_challenge(workload)
     batch_size = settings.EVAL_BATCH_SIZE
-    print(f"workload: cnn {N_ROWS} rows of {ROW_SHAPE}, batch {batch_size}, {CORES} cores, {ROUNDS} rounds")
-    return max(overhead_ratio(name, challenge, workload, batch_size) for name in ("safetensors", "onnx"))
+    print(
+        f"workload: cnn {n_rows} rows of {ROW_SHAPE}, batch {batch_size}, device {device}"
+        f"{' (' + gpu_name() + ')' if device == 'cuda' else ''}, {CORES} cores, {ROUNDS} rounds"
+    )
+    ratios = [overhead_ratio(name, challenge, workload, batch_size, device) for name in formats_on(device)]
+    return max(ratios)
+
+
+def formats_on(device: str) -> list[str]:
+    """The formats a worker on `device` scores: ONNX on a GPU only with onnxruntime's CUDA provider."""
+    import onnxruntime as ort
+
+    if device == "cuda" and "CUDAExecutionProvider" not in ort.get_available_providers():
+        print("onnx: not measured: onnxruntime here has no CUDAExecutionProvider (requirements-gpu.txt)")
+        return ["safetensors"]
+    return ["safetensors", "onnx"]
+
+
+def gpu_name() -> str:
+    import torch
+
+    return str(torch.cuda.get_device_name(0))
 
 
 def demo_mlp(root: Path) -> None:
@@ -391,10 +453,16 @@ def same_allocator_as_the_sandbox() -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", choices=sorted(ROWS), default="cpu")
+    parser.add_argument(
+        "--rows", type=int, default=None, help="hidden rows (default: 10,000 CPU, 50,000 GPU)"
+    )
+    options = parser.parse_args()
     same_allocator_as_the_sandbox()
     root = Path(tempfile.mkdtemp(prefix="clueboard-eval-bench-"))
     try:
-        worst = run(root)
+        worst = run(root, options.device, options.rows or ROWS[options.device])
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"ratio={worst:.3f}")

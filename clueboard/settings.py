@@ -277,6 +277,13 @@ EVAL_BATCH_SIZE = env.int("EVAL_BATCH_SIZE", default=256)
 EVAL_HEARTBEAT_SECONDS = env.float("EVAL_HEARTBEAT_SECONDS", default=5.0)
 EVAL_HEARTBEAT_TIMEOUT = env.float("EVAL_HEARTBEAT_TIMEOUT", default=60.0)
 EVAL_MAX_ATTEMPTS = env.int("EVAL_MAX_ATTEMPTS", default=3)
+EVAL_DEVICE = env.str("EVAL_DEVICE", default="auto")  # auto: the GPU when torch sees one; or cuda, cpu
+# Each job's fraction of the GPU's memory, so one submission cannot starve another sharing the card.
+EVAL_GPU_MEMORY_FRACTION = env.float("EVAL_GPU_MEMORY_FRACTION", default=0.9)
+# Parent cgroup (v2) of the per-job memory cgroups; empty: /sys/fs/cgroup/clueboard-eval when root.
+EVAL_CGROUP_ROOT = env.str("EVAL_CGROUP_ROOT", default="")
+# A GPU worker refuses the eval-gpu queue where no per-job memory cgroup can be made, unless this is set.
+EVAL_GPU_WITHOUT_MEMORY_CGROUP = env.bool("EVAL_GPU_WITHOUT_MEMORY_CGROUP", default=False)
 # Signs score attestations. Development falls back to anvil's public test key #9; production must set
 # its own: a key anyone can look up would let anyone forge scores.
 EVALUATOR_PRIVATE_KEY = env.str("EVALUATOR_PRIVATE_KEY", default=DEVELOPMENT_EVALUATOR_KEY if DEBUG else "")

@@ -7,6 +7,7 @@ Used by the Celery task, by `manage.py score_model` and by the benchmarks alike.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -17,18 +18,21 @@ from typing import Any
 import numpy as np
 
 from bounties import hidden_data
+from evaluation.sandbox.pool import SandboxPool
 from evaluation.sandbox.runner import (
     ProgressCallback,
     SandboxDidNotStart,
     SandboxJob,
     SandboxLimits,
-    SandboxPool,
+    SandboxOutcome,
+    WarmSandbox,
 )
-from evaluation.scoring.errors import ScoringError
+from evaluation.scoring.errors import FailureClass, ScoringError
 from evaluation.scoring.metrics import check_labels_fit, compute_metric
 from evaluation.scoring.predictions import read_predictions
 
 HIDDEN_SET_CACHE_SIZE = 4
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class ScoringSpec:
     model_format: str
     architectures: dict[str, Any]
     input_dtype: str
-    output_shape: list[int] | None
+    output_shape: list[int]
     limits: SandboxLimits
     threads: int
     device: str
@@ -121,7 +125,12 @@ def score_in_sandbox(
     spec: ScoringSpec,
     on_progress: ProgressCallback | None,
 ) -> ScoreResult:
-    """Predict in a warm sandbox, then check the predictions and compute both scores here."""
+    """Predict in a warm sandbox, then check the predictions and compute both scores here.
+
+    Raises ScoringError: the sandbox's failure, OUTPUT for predictions that cannot be scored, or
+    INFRASTRUCTURE when the challenge's own settings are broken.
+    """
+    _check_architectures(spec.architectures)
     try:
         return _score_once(
             pool=pool, model_path=model_path, hidden=hidden, spec=spec, on_progress=on_progress
@@ -147,6 +156,7 @@ def _score_once(
             model_path=model_path,
             model_format=spec.model_format,
             inputs_path=hidden.inputs_path,
+            n_rows=len(hidden.labels),
             architectures=spec.architectures,
             output_shape=spec.output_shape,
             threads=spec.threads,
@@ -155,24 +165,48 @@ def _score_once(
             limits=spec.limits,
         )
         outcome = sandbox.run(job, on_progress=on_progress)
+        sandbox.kill()  # nothing of the model runs on while its output is read
+        return _scored_output(outcome.predictions_path, hidden, spec, outcome)
+    finally:
+        _retire(pool, sandbox)
+
+
+def _scored_output(path: Path, hidden: HiddenSet, spec: ScoringSpec, outcome: SandboxOutcome) -> ScoreResult:
+    """Both scores of the predictions at `path`; any failure here is the model's output failing."""
+    try:
         predictions = read_predictions(
-            outcome.predictions_path,
+            path,
             n_rows=len(hidden.labels),
             output_shape=spec.output_shape,
             max_bytes=spec.limits.max_file_bytes,
         )
-    finally:
-        sandbox.close()
-        _warm_next(pool)
-    return _scores(predictions, hidden, spec.metric, outcome.device, outcome.isolation, outcome.seconds)
+        return _scores(predictions, hidden, spec.metric, outcome.device, outcome.isolation, outcome.seconds)
+    except ScoringError:
+        raise
+    except Exception as exc:  # e.g. a metric that cannot take these predictions: logged, then ended once
+        logger.exception("scoring the model's predictions raised")
+        raise ScoringError(FailureClass.OUTPUT, f"scoring raised {type(exc).__name__}") from exc
 
 
-def _warm_next(pool: SandboxPool) -> None:
-    """Start the next spare in the background, so its imports overlap with scoring and storing."""
-    threading.Thread(target=_quiet_warm_up, args=(pool,), daemon=True).start()
+def _check_architectures(architectures: dict[str, Any]) -> None:
+    """The challenge's architecture configs, checked here: a bad one is the organizer's, not the model's."""
+    from evaluation.scoring.architectures import ArchitectureConfigError, parse_config  # imports torch
+
+    for name, config in architectures.items():
+        try:
+            parse_config(name, config)
+        except ArchitectureConfigError as exc:
+            raise ScoringError(FailureClass.INFRASTRUCTURE, f"architecture config: {exc}") from exc
 
 
-def _quiet_warm_up(pool: SandboxPool) -> None:
+def _retire(pool: SandboxPool, sandbox: WarmSandbox) -> None:
+    """Close the used sandbox and start the next spare, in the background: a process that held a GPU
+    takes a while to exit (and its cgroup to go), and the imports overlap with scoring and storing."""
+    threading.Thread(target=_close_then_warm_up, args=(pool, sandbox), daemon=True).start()
+
+
+def _close_then_warm_up(pool: SandboxPool, sandbox: WarmSandbox) -> None:
+    sandbox.close()
     # A failure here is reported by the next job, where someone sees it.
     with contextlib.suppress(ScoringError):
         pool.warm_up()

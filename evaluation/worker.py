@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
     from django.conf import settings
 
-    from evaluation.services.worker_context import sandbox_pool
+    from evaluation.services.worker_context import GPU_QUEUE, gpu_queue_refusal, sandbox_pool
     from evaluation.tasks import requeue_stalled_evaluations
 
     if not settings.EVALUATOR_PRIVATE_KEY:
@@ -28,11 +28,22 @@ def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
     pool = sandbox_pool()
     try:
         pool.warm_up()
+        refusal = gpu_queue_refusal(pool) if GPU_QUEUE in served_queues(sender) else None
     except ScoringError as exc:
-        logger.critical("this worker will not evaluate models: %s", exc.reason)
+        logger.critical("this worker will not evaluate models: %s", exc.detail)
         raise SystemExit(1) from exc
+    if refusal is not None:
+        # No quiet CPU fallback for GPU work: a GPU queue served without the GPU is refused outright.
+        logger.critical("this worker will not serve the %s queue: %s; not starting", GPU_QUEUE, refusal)
+        raise SystemExit(1)
     # A worker that starts after a crash picks up the runs the crashed one left behind.
     requeue_stalled_evaluations.delay()
+
+
+def served_queues(consumer: Any) -> set[str]:
+    """The names of the queues this worker consumes from."""
+    task_consumer = getattr(consumer, "task_consumer", None)
+    return {queue.name for queue in getattr(task_consumer, "queues", [])}
 
 
 @worker_shutting_down.connect

@@ -62,7 +62,9 @@ def submission_create(
         raise ChallengeNotOpen(
             f"'{challenge.title}' is {challenge.status}: it does not take submissions now."
         )
-    model_format = check_model_upload(upload=model_file, accepted_formats=challenge.accepted_formats)
+    model_format = check_model_upload(
+        upload=model_file, accepted_formats=challenge.accepted_formats, output_spec=challenge.output_spec
+    )
     if source_archive is not None:
         check_source_archive(upload=source_archive)
     cited_submissions, cited_clues = resolve_citations(

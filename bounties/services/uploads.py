@@ -1,7 +1,8 @@
 """Upload checks that can be made at the door, before anything is stored.
 
-Only the cheap checks live here (name, size, first bytes); the evaluation workers load and check the
-model itself. Formats whose loaders can run code are refused by name and by content.
+Only the cheap checks live here (name, size, first bytes), and evaluation's check of what an ONNX graph
+declares as its output; the evaluation workers load and check the model itself. Formats whose loaders
+can run code are refused by name and by content.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -42,8 +45,14 @@ def accepted_formats_text(accepted_formats: list[str]) -> str:
     return ", ".join(labels[ModelFormat(f)] for f in accepted_formats if f in ModelFormat.values)
 
 
-def check_model_upload(*, upload: UploadedFile, accepted_formats: list[str]) -> str:
-    """The model format of an upload; raises InvalidUpload or FileTooLarge with the accepted formats named."""
+def check_model_upload(
+    *, upload: UploadedFile, accepted_formats: list[str], output_spec: Mapping[str, Any] | None
+) -> str:
+    """The model format of an upload; raises InvalidUpload or FileTooLarge with the accepted formats named.
+
+    An ONNX graph must also declare its output as the challenge's `output_spec` says (see
+    `evaluation.services.model_checks`).
+    """
     accepted = accepted_formats_text(accepted_formats)
     suffix = PurePosixPath((upload.name or "").lower()).suffix
     if suffix in CODE_RUNNING_SUFFIXES:
@@ -63,6 +72,11 @@ def check_model_upload(*, upload: UploadedFile, accepted_formats: list[str]) -> 
             field="model_file",
         )
     _check_model_content(upload, model_format, accepted)
+    if model_format == ModelFormat.ONNX:
+        # Imported here: evaluation builds on bounties, so bounties reaches it only through its services.
+        from evaluation.services.model_checks import onnx_upload_check
+
+        onnx_upload_check(upload=upload, output_spec=output_spec)
     return model_format
 
 
@@ -84,12 +98,15 @@ def _check_model_content(upload: UploadedFile, model_format: str, accepted: str)
             )
 
 
-def check_model_format_for_path(*, path: Path, accepted_formats: list[str]) -> str:
+def check_model_format_for_path(
+    *, path: Path, accepted_formats: list[str], output_spec: Mapping[str, Any] | None
+) -> str:
     """The same door checks for a file on disk (the organizer's dry run); raises as check_model_upload."""
     with path.open("rb") as handle:
         return check_model_upload(
             upload=UploadedFile(handle, name=path.name, size=path.stat().st_size),
             accepted_formats=accepted_formats,
+            output_spec=output_spec,
         )
 
 

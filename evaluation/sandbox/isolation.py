@@ -105,6 +105,7 @@ def _bwrap_works(bwrap: str, as_root: bool) -> bool:
 class SandboxBinds:
     read_only: list[tuple[str, str]]  # (host path, path inside)
     writable: list[tuple[str, str]]
+    devices: list[tuple[str, str]] = field(default_factory=list)  # device nodes the run may use
 
 
 def runtime_binds() -> list[tuple[str, str]]:
@@ -115,8 +116,13 @@ def runtime_binds() -> list[tuple[str, str]]:
     return binds
 
 
+def gpu_device_binds() -> list[tuple[str, str]]:
+    """The host's NVIDIA device nodes (and the nvidia-caps folder), each at its own path inside."""
+    return [(str(device), str(device)) for device in sorted(Path("/dev").glob("nvidia*"))]
+
+
 def _system_binds() -> list[str]:
-    """/usr and the merged-/usr links, the loader cache, and GPU devices when the host has them."""
+    """/usr and the merged-/usr links, and the loader cache."""
     args = ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/sbin", "/lib", "/lib64"):
         if os.path.islink(top):
@@ -125,8 +131,6 @@ def _system_binds() -> list[str]:
             args += ["--ro-bind", top, top]
     if os.path.exists("/etc/ld.so.cache"):
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    for device in sorted(Path("/dev").glob("nvidia*")):
-        args += ["--dev-bind", str(device), str(device)]
     return args
 
 
@@ -158,8 +162,11 @@ def wrap_command(
         "--new-session",
     ]
     inner += ["--clearenv", "--cap-drop", "ALL", *_system_binds()]
-    # The private /tmp comes before the binds: mounted after them, it would hide any under /tmp.
+    # The private /tmp and the new /dev come before the binds: mounted after them, each would hide the
+    # binds under it (a GPU's device nodes bound before `--dev /dev` vanish, and CUDA finds no device).
     inner += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", SANDBOX_TMP]
+    for host, inside in binds.devices:
+        inner += ["--dev-bind", host, inside]
     for host, inside in read_only:
         inner += ["--ro-bind", public.get(host, host), inside]
     for host, inside in binds.writable:

@@ -1,7 +1,8 @@
 """Warm sandboxes: a sandboxed harness is started ahead of the job, so a job does not wait for imports.
 
 Each sandbox serves exactly one job and then exits, so nothing of one submission survives into the
-next; the pool starts the next spare while the previous result is being scored.
+next (on a GPU, the memory it held goes with it); the pool starts the next spare while the previous
+result is being scored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -23,15 +23,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from evaluation.sandbox.cgroups import JobCgroup, JobCgroups
 from evaluation.sandbox.isolation import (
     APP_DIR_IN_SANDBOX,
     SANDBOX_GID,
     SANDBOX_UID,
-    IsolationLevel,
     IsolationReport,
     SandboxBinds,
-    probe_isolation,
+    gpu_device_binds,
     wrap_command,
+)
+from evaluation.sandbox.status import (
+    MAX_STATUS_LINE_BYTES,
+    Done,
+    Failed,
+    Loaded,
+    Locked,
+    MalformedStatus,
+    Progress,
+    Ready,
+    StatusMessage,
+    parse_status_line,
 )
 from evaluation.scoring.errors import FailureClass, ScoringError
 
@@ -41,6 +53,12 @@ READY_TIMEOUT_SECONDS = 120
 # (tens of MB a batch) page-fault anew on every batch: keeping them in the heap made inference twice
 # as fast here. The memory limit still applies (RLIMIT_AS / the cgroup).
 ALLOCATOR_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1024**3)}
+# A spare's memory cap until its job (and the job's own cap) is known: enough for the imports and CUDA.
+WARM_MEMORY_BYTES = 4 * 1024**3
+HARNESS: tuple[str, ...] = (
+    "-m",
+    "evaluation.sandbox.child",
+)  # the interpreter's arguments before the status fd
 
 
 class SandboxDidNotStart(ScoringError):
@@ -55,6 +73,7 @@ class SandboxLimits:
     max_file_bytes: int = 512 * 1024**2
     max_open_files: int = 256
     tmp_bytes: int = 256 * 1024**2
+    gpu_memory_fraction: float = 0.9  # of the GPU's memory, per job: one job cannot starve the next
 
     def rlimits(self, threads: int, on_gpu: bool) -> dict[str, int]:
         limits = {
@@ -74,8 +93,9 @@ class SandboxJob:
     model_path: Path
     model_format: str
     inputs_path: Path  # the hidden inputs only, as a .npy; never the labels
+    n_rows: int
     architectures: dict[str, Any]
-    output_shape: list[int] | None
+    output_shape: list[int]
     threads: int
     device: str
     batch_size: int
@@ -96,15 +116,26 @@ ProgressCallback = Callable[[int, int], None]
 class WarmSandbox:
     """One sandboxed harness process, started before its job and used once."""
 
-    def __init__(self, work_root: Path, isolation: IsolationReport, *, threads: int, use_gpu: bool) -> None:
+    def __init__(
+        self,
+        work_root: Path,
+        isolation: IsolationReport,
+        *,
+        threads: int,
+        use_gpu: bool,
+        cgroups: JobCgroups | None = None,
+        harness: tuple[str, ...] = HARNESS,
+    ) -> None:
         self.slot = work_root / f"slot-{uuid.uuid4().hex}"
         self.isolation = isolation
         self.threads = threads
         self.use_gpu = use_gpu
+        self.harness = harness
+        self.cgroup: JobCgroup | None = cgroups.create() if cgroups is not None else None
         self.process: subprocess.Popen[bytes] | None = None
+        self.ready: Ready | None = None
         self._status_read: int | None = None
         self._buffer = b""
-        self._ready = False
 
     def start(self, tmp_bytes: int) -> None:
         for folder in (self.slot / "in", self.slot / "out"):
@@ -116,6 +147,9 @@ class WarmSandbox:
         status_read, status_write = os.pipe()
         self._status_read = status_read
         command = self._command(status_write, tmp_bytes)
+        if self.cgroup is not None:
+            self.cgroup.limit_memory(WARM_MEMORY_BYTES)
+            command = self.cgroup.enter_command(command)
         with (self.slot / "sandbox.log").open("wb") as log:
             self.process = subprocess.Popen(
                 command,
@@ -149,11 +183,13 @@ class WarmSandbox:
         }
 
     def _command(self, status_fd: int, tmp_bytes: int) -> list[str]:
-        argv = [sys.executable, "-m", "evaluation.sandbox.child", str(status_fd)]
+        argv = [sys.executable, *self.harness, str(status_fd)]
         if self.isolation.bwrap is None:
             return argv
         binds = SandboxBinds(
-            read_only=[(str(self.slot / "in"), "/job/in")], writable=[(str(self.slot / "out"), "/job/out")]
+            read_only=[(str(self.slot / "in"), "/job/in")],
+            writable=[(str(self.slot / "out"), "/job/out")],
+            devices=gpu_device_binds() if self.use_gpu else [],
         )
         return wrap_command(
             bwrap=self.isolation.bwrap,
@@ -164,43 +200,80 @@ class WarmSandbox:
             argv=argv,
         )
 
-    def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
-        """Block until the harness has imported everything; raises ScoringError(INFRASTRUCTURE)."""
+    def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> Ready:
+        """Block until the harness has imported everything; raises SandboxDidNotStart.
+
+        What the harness says before it has a job is trusted as far as it goes: nothing of a submission
+        has reached it yet.
+        """
         deadline = time.monotonic() + timeout
-        while not self._ready:
-            message = self._next_message(deadline)
-            if message is None:
+        while self.ready is None:
+            try:
+                message = self._next_message(deadline)
+            except MalformedStatus as exc:
+                self.kill()
+                raise SandboxDidNotStart(FailureClass.INFRASTRUCTURE, f"harness said: {exc}") from exc
+            if not isinstance(message, Ready):
                 log = (self.slot / "sandbox.log").read_text(errors="replace")[-2000:]
                 logger.error("sandbox %s did not start:\n%s", self.slot.name, log)  # no job yet: safe to log
                 raise SandboxDidNotStart(FailureClass.INFRASTRUCTURE, "The sandbox did not start.")
-            self._ready = bool(message.get("ready"))
+            self.ready = message
+        return self.ready
 
     def run(self, job: SandboxJob, on_progress: ProgressCallback | None = None) -> SandboxOutcome:
-        """Give the job to the warm harness and wait for it; raises ScoringError with a coarse reason."""
-        self.wait_ready()
+        """Give the job to the warm harness and wait for it; raises ScoringError."""
+        self._check_device(job, self.wait_ready())
+        if self.cgroup is not None:
+            self.cgroup.limit_memory(job.limits.memory_bytes)
         _place(job.model_path, self.slot / "in" / "model")
         _place(job.inputs_path, self.slot / "in" / "inputs.npy")
         started = time.monotonic()
         self._send_job(job)
-        device = "cpu"
         deadline = started + job.limits.wall_seconds
+        try:
+            self._follow(job, deadline, on_progress)
+        except MalformedStatus as exc:
+            self.kill()
+            raise ScoringError(FailureClass.CRASH, f"malformed status from the sandbox: {exc}") from exc
+        return SandboxOutcome(
+            predictions_path=self.slot / "out" / "predictions.npy",
+            seconds=time.monotonic() - started,
+            device=job.device,  # checked before the job, never taken from the sandbox's word
+            isolation=self.isolation.level.name.lower(),
+        )
+
+    def _check_device(self, job: SandboxJob, ready: Ready) -> None:
+        """A GPU job runs on the GPU or not at all: no silent fallback to the CPU."""
+        if job.device != "cuda":
+            return
+        framework, reached = (
+            ("onnxruntime", ready.onnx_cuda) if job.model_format == "onnx" else ("torch", ready.torch_cuda)
+        )
+        if not (self.use_gpu and reached):
+            raise ScoringError(
+                FailureClass.INFRASTRUCTURE,
+                f"a GPU job, but {framework} in the sandbox reports no CUDA (gpu sandbox={self.use_gpu})",
+            )
+
+    def _follow(self, job: SandboxJob, deadline: float, on_progress: ProgressCallback | None) -> None:
+        """Read the job's status lines until it is done; raises ScoringError or MalformedStatus."""
+        done_so_far = 0
         while True:
             message = self._next_message(deadline)
             if message is None:
                 raise self._failure_after_exit(deadline)
-            if "progress" in message and on_progress is not None:
-                on_progress(*message["progress"])
-            device = message.get("device", device)
-            if "failure" in message:
-                raise ScoringError(FailureClass(message["failure"]), message["reason"])
-            if message.get("done"):
-                break
-        return SandboxOutcome(
-            predictions_path=self.slot / "out" / "predictions.npy",
-            seconds=time.monotonic() - started,
-            device=device,
-            isolation=self.isolation.level.name.lower(),
-        )
+            if isinstance(message, Progress):
+                done_so_far = _checked_progress(message, done_so_far, job.n_rows)
+                if on_progress is not None:
+                    on_progress(message.done, message.total)
+            elif isinstance(message, Loaded) and message.device != job.device:
+                raise MalformedStatus("the model was loaded on another device than the job's")
+            elif isinstance(message, Failed):
+                raise ScoringError(message.failure, f"sandbox said: {message.detail!r}")
+            elif isinstance(message, Done):
+                return
+            elif not isinstance(message, Loaded | Locked):
+                raise MalformedStatus(f"{type(message).__name__} during a job")
 
     def _send_job(self, job: SandboxJob) -> None:
         assert self.process is not None and self.process.stdin is not None
@@ -211,15 +284,21 @@ class WarmSandbox:
             "threads": job.threads,
             "device": job.device,
             "batch_size": job.batch_size,
+            "gpu_memory_fraction": job.limits.gpu_memory_fraction,
             "rlimits": job.limits.rlimits(job.threads, on_gpu=job.device == "cuda"),
         }
         self.process.stdin.write((json.dumps(payload) + "\n").encode())
         self.process.stdin.flush()
 
-    def _next_message(self, deadline: float) -> dict[str, Any] | None:
-        """The next status line, or None when the harness exited or the deadline passed (then it is killed)."""
+    def _next_message(self, deadline: float) -> StatusMessage | None:
+        """The next status line, or None when the harness exited or the deadline passed (then it is killed).
+
+        Raises MalformedStatus for a line that is not a known message, or longer than any of them.
+        """
         assert self._status_read is not None
         while b"\n" not in self._buffer:
+            if len(self._buffer) > MAX_STATUS_LINE_BYTES:
+                raise MalformedStatus("status line too long")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
@@ -232,16 +311,12 @@ class WarmSandbox:
                 return None
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            message = json.loads(line)
-        except json.JSONDecodeError:
-            return {}
-        return message if isinstance(message, dict) else {}
+        return parse_status_line(line)
 
     def _failure_after_exit(self, deadline: float) -> ScoringError:
         assert self.process is not None
         if time.monotonic() >= deadline:
-            return ScoringError(FailureClass.TIMEOUT, "The run took longer than the challenge's time limit.")
+            return ScoringError(FailureClass.TIMEOUT, "wall time limit reached")
         try:
             code = self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -250,19 +325,22 @@ class WarmSandbox:
         logger.warning(
             "sandbox %s exited with %s; log in %s", self.slot.name, code, self.slot / "sandbox.log"
         )
+        if self.cgroup is not None and self.cgroup.oom_killed():
+            return ScoringError(FailureClass.OUT_OF_MEMORY, "the job's cgroup reached its memory cap")
         if code in (-signal.SIGKILL, 128 + signal.SIGKILL, -signal.SIGXCPU, 128 + signal.SIGXCPU):
-            return ScoringError(
-                FailureClass.OUT_OF_MEMORY, "The run was stopped: it used more memory or CPU than allowed."
-            )
+            return ScoringError(FailureClass.OUT_OF_MEMORY, f"killed by signal (exit {code})")
         if code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ):
-            return ScoringError(FailureClass.OUTPUT, "The run wrote more output than allowed.")
-        return ScoringError(FailureClass.CRASH, "The model crashed the runtime.")
+            return ScoringError(FailureClass.OUTPUT, "file size limit reached")
+        return ScoringError(FailureClass.CRASH, f"the harness exited with {code}")
 
     def kill(self) -> None:
+        """Stop the harness and everything it started (the whole cgroup, where there is one)."""
         if self.process is not None and self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        if self.cgroup is not None:
+            self.cgroup.kill()
 
     def close(self) -> None:
         self.kill()
@@ -271,7 +349,19 @@ class WarmSandbox:
             self._status_read = None
         if self.process is not None and self.process.stdin is not None:
             self.process.stdin.close()
+        if self.cgroup is not None:
+            try:
+                self.cgroup.remove()
+            except OSError:
+                logger.warning("cgroup %s could not be removed", self.cgroup.path, exc_info=True)
         shutil.rmtree(self.slot, ignore_errors=True)
+
+
+def _checked_progress(progress: Progress, done_before: int, n_rows: int) -> int:
+    """Rows done so far, from a progress report that must be plausible; raises MalformedStatus."""
+    if progress.total != n_rows or not done_before <= progress.done <= n_rows:
+        raise MalformedStatus("implausible progress")
+    return progress.done
 
 
 def _place(source: Path, target: Path) -> None:
@@ -282,64 +372,3 @@ def _place(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
     if os.stat(target).st_mode & 0o004 == 0 and os.geteuid() == 0:
         os.chmod(target, 0o644)
-
-
-class SandboxPool:
-    """Keeps one spare sandbox warm per worker process; thread-safe enough for one job at a time."""
-
-    def __init__(
-        self, work_root: Path, *, minimum: IsolationLevel, threads: int, use_gpu: bool, tmp_bytes: int
-    ) -> None:
-        self.work_root = work_root
-        self.minimum = minimum
-        self.threads = threads
-        self.use_gpu = use_gpu
-        self.tmp_bytes = tmp_bytes
-        self._spare: WarmSandbox | None = None
-        self._lock = threading.Lock()
-
-    def isolation(self) -> IsolationReport:
-        report = probe_isolation()
-        if report.level < self.minimum:
-            raise ScoringError(
-                FailureClass.INFRASTRUCTURE,
-                f"This worker offers {report.level.name.lower()} isolation, below the required "
-                f"{self.minimum.name.lower()}; it does not run untrusted models.",
-            )
-        return report
-
-    def warm_up(self) -> None:
-        with self._lock:
-            if self._spare is None:
-                self._spare = self._new_sandbox()
-
-    def _new_sandbox(self) -> WarmSandbox:
-        self.work_root.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.work_root, 0o711)  # noqa: S103 - the sandbox user may pass through to its own slot, not list others
-        sandbox = WarmSandbox(self.work_root, self.isolation(), threads=self.threads, use_gpu=self.use_gpu)
-        sandbox.start(self.tmp_bytes)
-        return sandbox
-
-    def wait_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
-        """Block until the spare has imported everything (starting one if there is none)."""
-        self.warm_up()
-        with self._lock:
-            spare = self._spare
-        if spare is not None:
-            spare.wait_ready(timeout)
-
-    def take(self) -> WarmSandbox:
-        """The warm spare (or a new one); the caller must close it after its one job."""
-        with self._lock:
-            sandbox, self._spare = self._spare, None
-        if sandbox is None or (sandbox.process is not None and sandbox.process.poll() is not None):
-            if sandbox is not None:
-                sandbox.close()
-            sandbox = self._new_sandbox()
-        return sandbox
-
-    def shutdown(self) -> None:
-        with self._lock:
-            if self._spare is not None:
-                self._spare.close()
-                self._spare = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from evaluation.scoring.contract import ContractError, check_onnx_output_declaration
 from evaluation.scoring.errors import FailureClass, ScoringError
 
 MAX_SAFETENSORS_HEADER_BYTES = 100 * 1024 * 1024
@@ -139,6 +140,16 @@ def load_safetensors_model(
     return TorchPredictor(module=module.to(device).eval(), device=device)
 
 
+def prepare_cuda() -> None:
+    """How every GPU inference here runs: the same convolution algorithm on every run (a re-run gives
+    the identical score) and full float32 precision (scores that match the CPU's)."""
+    import torch
+
+    torch.backends.cudnn.deterministic = True
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+
+
 def cpu_inference_layout(module: Any) -> Any:
     """The module with 4-D weights channels-last: oneDNN's convolutions run about twice as fast so.
 
@@ -192,18 +203,64 @@ class OnnxPredictor:
         return np.asarray(outputs)
 
 
-def load_onnx_model(path: Path, threads: int, device: str = "cpu") -> OnnxPredictor:
+def onnx_providers(device: str, available: Sequence[str], gpu_memory_bytes: int | None) -> list[Any]:
+    """The execution providers for a session on `device`; raises ScoringError(INFRASTRUCTURE).
+
+    On "cuda" the CUDA provider comes first (the CPU one only runs the nodes CUDA has no kernel for), or
+    the session is refused: a GPU job never runs on the CPU quietly.
+    """
+    if device != "cuda":
+        return ["CPUExecutionProvider"]
+    if "CUDAExecutionProvider" not in available:
+        raise ScoringError(FailureClass.INFRASTRUCTURE, "onnxruntime has no CUDA execution provider here")
+    # HEURISTIC: an exhaustive search of convolution algorithms would cost more than a job's inference.
+    options = {"device_id": "0", "cudnn_conv_algo_search": "HEURISTIC"}
+    if gpu_memory_bytes is not None:
+        options["gpu_mem_limit"] = str(gpu_memory_bytes)
+    return [("CUDAExecutionProvider", options), "CPUExecutionProvider"]
+
+
+def tiny_convolution_onnx() -> bytes:
+    """A one-convolution graph (input `inputs`, 1x1x8x8) that warms a provider's libraries and handles."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weight = numpy_helper.from_array(np.ones((1, 1, 3, 3), dtype=np.float32), "weight")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["inputs", "weight"], ["scores"], pads=[1, 1, 1, 1])],
+        "warm",
+        [helper.make_tensor_value_info("inputs", TensorProto.FLOAT, [1, 1, 8, 8])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, 1, 8, 8])],
+        initializer=[weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    return model.SerializeToString()
+
+
+def load_onnx_model(
+    path: Path,
+    threads: int,
+    device: str = "cpu",
+    *,
+    output_shape: Sequence[int],
+    gpu_memory_bytes: int | None = None,
+) -> OnnxPredictor:
     """An onnxruntime session over a checked model, with a fixed provider list; raises ScoringError."""
     import onnxruntime as ort
 
-    check_onnx_model(path)
+    model = check_onnx_model(path)
+    try:
+        check_onnx_output_declaration(model, output_shape)
+    except ContractError as exc:
+        raise format_error(str(exc)) from exc
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.enable_mem_pattern = True
-    use_cuda = device == "cuda" and "CUDAExecutionProvider" in ort.get_available_providers()
-    providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if use_cuda else ["CPUExecutionProvider"]
+    providers = onnx_providers(device, ort.get_available_providers(), gpu_memory_bytes)
     try:
         session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
@@ -213,17 +270,26 @@ def load_onnx_model(path: Path, threads: int, device: str = "cpu") -> OnnxPredic
         raise ScoringError(
             FailureClass.INPUT_SHAPE, f"The model must take exactly one input, not {len(inputs)}."
         )
-    return OnnxPredictor(session=session, input_name=inputs[0].name, device="cuda" if use_cuda else "cpu")
+    return OnnxPredictor(session=session, input_name=inputs[0].name, device=device)
 
 
 def load_model(
-    path: Path, model_format: str, architectures: Mapping[str, Mapping[str, Any]], threads: int, device: str
+    path: Path,
+    model_format: str,
+    architectures: Mapping[str, Mapping[str, Any]],
+    threads: int,
+    device: str,
+    *,
+    output_shape: Sequence[int],
+    gpu_memory_bytes: int | None = None,
 ) -> Predictor:
     """Dispatch on the submission's declared format; any other format is refused, never guessed."""
     if model_format == "safetensors":
         return load_safetensors_model(path, architectures, device=device)
     if model_format == "onnx":
-        return load_onnx_model(path, threads=threads, device=device)
+        return load_onnx_model(
+            path, threads=threads, device=device, output_shape=output_shape, gpu_memory_bytes=gpu_memory_bytes
+        )
     raise format_error(f"Unsupported model format '{model_format}'.")
 
 

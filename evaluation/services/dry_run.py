@@ -27,7 +27,7 @@ def score_model_dry_run(*, challenge: Challenge, model_path: Path) -> dict[str, 
     }
     try:
         model_format = check_model_format_for_path(
-            path=model_path, accepted_formats=challenge.accepted_formats
+            path=model_path, accepted_formats=challenge.accepted_formats, output_spec=challenge.output_spec
         )
         probe = Submission(challenge=challenge, model_format=model_format)
         pool = sandbox_pool()

@@ -1,8 +1,9 @@
 """Scoring one submission end to end: claim it, run the sandboxed pipeline, store, attest.
 
-Every failure ends as a failed submission with a reason the contributor can read; logs of the run stay
-on the worker. Only the worker holding the current attempt may finish it, so a run that a reaper gave
-to another worker can never be scored twice.
+Every failure ends the run once, as a failed submission with the fixed text of its failure class (the
+detail stays in this worker's log); an unexpected exception is the platform's failure, never a run left
+RUNNING for the reaper to retry. Only the worker holding the current attempt may finish it, so a run
+that a reaper gave to another worker can never be scored twice.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from bounties import hidden_data
-from bounties.models import FailureKind, Submission, SubmissionStatus
+from bounties.models import EvaluationQueue, FailureKind, Submission, SubmissionStatus
 from bounties.services.artifacts import artifact_path
 from bounties.services.datasets import hidden_dataset_path
 from bounties.services.submissions import submission_mark_failed, submission_record_scores
 from evaluation.models import EvaluationRun
 from evaluation.pipeline import HiddenSet, ScoreResult, ScoringSpec, score_in_sandbox
 from evaluation.sandbox.runner import SandboxLimits
+from evaluation.scoring.contract import ContractError, output_shape_of
 from evaluation.scoring.errors import FailureClass, ScoringError
 from evaluation.services.attestations import attestation_document, attestation_sign
 from evaluation.services.ladder import ladder_apply, store_public_predictions
@@ -31,6 +33,7 @@ from evaluation.services.runs import evaluation_run_claim, evaluation_run_heartb
 from evaluation.services.worker_context import eval_threads, hidden_set_cache, sandbox_pool, worker_name
 
 logger = logging.getLogger(__name__)
+PROGRESS_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -41,16 +44,28 @@ class EvaluationOutcome:
 
 
 def scoring_spec_for(submission: Submission, *, use_gpu: bool) -> ScoringSpec:
+    """How to score this submission here; raises ScoringError(INFRASTRUCTURE) when it cannot be.
+
+    A challenge without an output shape, or a GPU challenge on a worker without a GPU, is the platform's
+    problem and costs the contributor nothing.
+    """
     challenge = submission.challenge
+    try:
+        output_shape = output_shape_of(challenge.output_spec)
+    except ContractError as exc:
+        raise ScoringError(FailureClass.INFRASTRUCTURE, f"{challenge.slug}: {exc}") from exc
+    if challenge.evaluation_queue == EvaluationQueue.GPU and not use_gpu:
+        raise ScoringError(FailureClass.INFRASTRUCTURE, "an eval-gpu job reached a worker without a GPU")
     return ScoringSpec(
         metric=challenge.metric,
         model_format=submission.model_format,
         architectures=challenge.architectures,
         input_dtype=challenge.input_spec.get("dtype", "float32"),
-        output_shape=challenge.output_spec.get("shape"),
+        output_shape=output_shape,
         limits=SandboxLimits(
             wall_seconds=challenge.eval_time_limit_seconds,
             memory_bytes=challenge.eval_memory_limit_mb * 1024**2,
+            gpu_memory_fraction=settings.EVAL_GPU_MEMORY_FRACTION,
         ),
         threads=eval_threads(),
         device="cuda" if use_gpu else "cpu",
@@ -95,7 +110,8 @@ class Heartbeat:
         self._thread.join()
 
     def on_progress(self, done: int, total: int) -> None:
-        self.progress = (done, total)
+        # Shown to the contributor: in tenths only, so the sandbox's numbers carry almost nothing out.
+        self.progress = (total * (PROGRESS_STEPS * done // total) // PROGRESS_STEPS, total)
 
     def _beat(self) -> None:
         from django.db import DatabaseError, connection
@@ -123,7 +139,7 @@ def evaluate_submission(*, submission_id: int) -> EvaluationOutcome:
     try:
         isolation = pool.isolation().level.name.lower()
     except ScoringError as exc:
-        logger.error("refusing untrusted work: %s", exc.reason)
+        logger.error("refusing untrusted work: %s", exc.detail)
         raise
     if not evaluation_run_claim(submission_id=submission_id, worker=worker, isolation=isolation):
         return EvaluationOutcome(
@@ -144,9 +160,13 @@ def evaluate_submission(*, submission_id: int) -> EvaluationOutcome:
                 spec=scoring_spec_for(submission, use_gpu=pool.use_gpu),
                 on_progress=heartbeat.on_progress,
             )
+        return _finish(submission, worker, attempt, hidden, result, started)
     except ScoringError as exc:
         return _fail(submission, worker, attempt, exc)
-    return _finish(submission, worker, attempt, hidden, result, started)
+    except Exception as exc:  # ours: ended here, once, rather than left RUNNING for the reaper
+        logger.exception("submission %s: evaluation broke on this worker", submission_id)
+        error = ScoringError(FailureClass.INFRASTRUCTURE, f"unexpected {type(exc).__name__}")
+        return _fail(submission, worker, attempt, error)
 
 
 def _owns_attempt(submission_id: int, worker: str, attempt: int) -> bool:
@@ -160,8 +180,10 @@ def _fail(submission: Submission, worker: str, attempt: int, error: ScoringError
     with transaction.atomic():
         if not _owns_attempt(submission.pk, worker, attempt):
             return EvaluationOutcome(submission.pk, "skipped", "attempt superseded")
+        # Trust boundary: the contributor reads the class's fixed text; the detail is for this log only.
         submission_mark_failed(submission_id=submission.pk, reason=error.reason, kind=kind)
-    logger.info("submission %s failed: %s (%s)", submission.pk, error.failure, error.reason)
+    log = logger.warning if kind == FailureKind.INFRASTRUCTURE else logger.info
+    log("submission %s failed: %s (%r)", submission.pk, error.failure, error.detail)
     return EvaluationOutcome(submission.pk, SubmissionStatus.FAILED, error.reason)
 
 

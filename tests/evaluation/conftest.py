@@ -68,3 +68,30 @@ def submit_file(challenge: Challenge, path: Path, contributor: Any = None) -> Su
         contributor=contributor or UserFactory.create(),
         model_file=SimpleUploadedFile(path.name, path.read_bytes()),
     )
+
+
+def weights(model: Any, tmp_path: Path) -> Path:
+    """`model` saved as safetensors weights of the registry's MLP."""
+    return examples.save_weights(model, tmp_path / "m.safetensors", "mlp")
+
+
+def evaluated(challenge: Challenge, path: Path) -> Submission:
+    """Submit the model file at `path`, score it in this process with the real sandbox, and re-read it."""
+    from evaluation.services.scoring import evaluate_submission
+
+    submission = submit_file(challenge, path)
+    evaluate_submission(submission_id=submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def failed_as_ours(submission: Submission) -> bool:
+    """Failed as the platform's failure: the fixed text, and no quota spent."""
+    from bounties.models import FailureKind, SubmissionStatus
+    from evaluation.scoring.errors import FAILURE_TEXTS, FailureClass
+
+    return (submission.status, submission.failure_kind, submission.failure_reason) == (
+        SubmissionStatus.FAILED,
+        FailureKind.INFRASTRUCTURE,
+        FAILURE_TEXTS[FailureClass.INFRASTRUCTURE],
+    )

@@ -149,3 +149,84 @@ def decompression_bomb_zip(expanded_bytes: int = 1024**3) -> bytes:
         for _ in range(expanded_bytes // len(chunk)):
             member.write(chunk)
     return buffer.getvalue()
+
+
+# ---- the shape channel ------------------------------------------------------------------------------
+
+LEAKED_VALUES = 12  # numpy refuses shapes whose dims multiply past int64, zeros or not
+
+
+def shape_channel_onnx(declared_output: list[str | int | None]) -> bytes:
+    """Answers the all-zero probe with [1, 10] zeros; on real rows its output has zero elements and the
+    shape [batch, 0, first row's first 12 values...]: the hidden values ride out in each row's shape.
+
+    `declared_output` is what the graph declares: a dynamic row (refused at upload) or a static
+    [batch, 10] that onnxruntime does not enforce at run time (it only warns).
+    """
+    then_graph = helper.make_graph(
+        [
+            helper.make_node("Shape", ["inputs"], ["batch"], end=1),
+            helper.make_node("Concat", ["batch", "ten"], ["probe_shape"], axis=0),
+        ],
+        "probe",
+        [],
+        [helper.make_tensor_value_info("probe_shape", TensorProto.INT64, [2])],
+        initializer=[numpy_helper.from_array(np.array([10], np.int64), "ten")],
+    )
+    constants = {"starts": [0, 0], "ends": [1, LEAKED_VALUES], "axes": [0, 1], "flat": [-1], "zero": [0]}
+    else_graph = helper.make_graph(
+        [
+            helper.make_node("Slice", ["inputs", "starts", "ends", "axes"], ["row"]),
+            helper.make_node("Reshape", ["row", "flat"], ["values"]),
+            helper.make_node("Cast", ["values"], ["dims"], to=TensorProto.INT64),
+            helper.make_node("Shape", ["inputs"], ["rows"], end=1),
+            helper.make_node("Concat", ["rows", "zero", "dims"], ["leak_shape"], axis=0),
+        ],
+        "leak",
+        [],
+        [helper.make_tensor_value_info("leak_shape", TensorProto.INT64, [LEAKED_VALUES + 2])],
+        initializer=[numpy_helper.from_array(np.array(v, np.int64), n) for n, v in constants.items()],
+    )
+    zeros = helper.make_tensor("zeros", TensorProto.FLOAT, [1], [0.0])
+    nodes = [
+        helper.make_node("Abs", ["inputs"], ["magnitude"]),
+        helper.make_node("ReduceSum", ["magnitude"], ["total"], keepdims=0),
+        helper.make_node("Equal", ["total", "nothing"], ["is_probe"]),
+        helper.make_node("If", ["is_probe"], ["shape"], then_branch=then_graph, else_branch=else_graph),
+        helper.make_node("ConstantOfShape", ["shape"], ["scores"], value=zeros),
+    ]
+    nothing = numpy_helper.from_array(np.array(0.0, np.float32), "nothing")
+    return _graph_model(nodes, declared_output, [nothing])
+
+
+# ---- a harness that lies: what a sandboxed process could say once a model had taken it over ---------
+
+LYING_HARNESS = """
+import json, os, sys
+status = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+def say(line):
+    status.write(line + "\\n")
+say(json.dumps({{"ready": True, "torch_cuda": False, "onnx_cuda": False}}))
+sys.stdin.readline()
+{lies}
+"""
+
+LIES: dict[str, str] = {
+    "claims_infrastructure": 'say(\'{"failure": "infrastructure", "detail": "refund me"}\')',
+    "claims_an_unknown_class": 'say(\'{"failure": "refund", "detail": ""}\')',
+    "says_no_json": 'say("hidden row: 0 0 5 13 9 1"); say(\'{"done": true}\')',
+    "adds_keys": 'say(\'{"done": true, "shape": [0, 0, 5, 13]}\')',
+    "never_ends_its_line": 'status.write("0 0 5 13 " * 10000)',
+    "reports_impossible_progress": "say('{\"progress\": [5, 3]}'); say('{\"done\": true}')",
+    "claims_another_device": 'say(\'{"loaded": true, "device": "cuda"}\'); say(\'{"done": true}\')',
+}
+# Predictions the harness leaves for the trusted reader: a link to the hidden inputs, a FIFO.
+PREDICTION_TRAPS: dict[str, str] = {
+    "links_the_hidden_inputs": 'os.symlink("../in/inputs.npy", "/job/out/predictions.npy"); say(\'{"done": true}\')',
+    "leaves_a_fifo": 'os.mkfifo("/job/out/predictions.npy"); say(\'{"done": true}\')',
+}
+
+
+def lying_harness(lies: str) -> tuple[str, ...]:
+    """Interpreter arguments that run a harness saying `lies` after it took its job."""
+    return ("-c", LYING_HARNESS.format(lies=lies))

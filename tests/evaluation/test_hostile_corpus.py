@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import struct
 from collections.abc import Callable
 from pathlib import Path
@@ -13,12 +14,15 @@ import pytest
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from safetensors.numpy import save as safetensors_save
+from sklearn.datasets import load_digits
 
 from bounties.errors import FileTooLarge, InvalidUpload
 from bounties.models import Challenge, FailureKind, Submission, SubmissionStatus
 from bounties.services.submissions import submission_create
 from evaluation import examples
+from evaluation.scoring.errors import FAILURE_TEXTS, FailureClass
 from evaluation.services.scoring import evaluate_submission
+from evaluation.services.worker_context import sandbox_pool
 from tests.evaluation import hostile_models
 from tests.factories import UserFactory, model_upload
 
@@ -48,16 +52,18 @@ def test_a_pickle_that_runs_code_is_refused_at_upload(
     assert not Submission.objects.exists()
 
 
-def test_an_ascii_pickle_renamed_onnx_is_never_unpickled(digits_challenge: Challenge, tmp_path: Path) -> None:
-    marker = tmp_path / "pwned"
-    submission = evaluate(
-        submit_bytes(digits_challenge, "m.onnx", hostile_models.code_running_pickle(marker, 0))
-    )
-    assert (submission.status, submission.failure_reason) == (
-        SubmissionStatus.FAILED,
-        "Not a readable ONNX file.",
-    )
-    assert not marker.exists()
+@pytest.mark.parametrize(
+    "content",
+    [hostile_models.code_running_pickle(Path("/tmp/never"), 0), b"\x08\x07garbage" + bytes(range(256)) * 4],
+    ids=["ascii-pickle", "garbage"],
+)
+def test_an_unreadable_onnx_file_is_refused_at_upload_and_never_unpickled(
+    digits_challenge: Challenge, tmp_path: Path, content: bytes
+) -> None:
+    with pytest.raises(InvalidUpload, match="Not a readable ONNX file"):
+        submit_bytes(digits_challenge, "m.onnx", content)
+    assert not Path("/tmp/never").exists()
+    assert not Submission.objects.exists()
 
 
 def test_a_decompression_bomb_source_archive_is_refused(digits_challenge: Challenge) -> None:
@@ -106,38 +112,74 @@ def save(tensors: dict[str, np.ndarray]) -> bytes:
     return safetensors_save(tensors, metadata={"architecture": "mlp"})
 
 
-HOSTILE_RUNS: list[tuple[str, Callable[[], bytes], str, str]] = [
-    ("m.onnx", lambda: b"\x08\x07garbage" + bytes(range(256)) * 4, "format", "Not a readable ONNX file."),
-    ("m.onnx", lambda: hostile_models.linear_onnx(n_outputs=5), "output", "the challenge expects [10]"),
-    ("m.onnx", hostile_models.nan_output_onnx, "output", "NaN or infinite"),
-    ("m.onnx", hostile_models.custom_domain_onnx, "format", "Custom operator domains"),
-    ("m.onnx", hostile_models.external_data_onnx, "format", "external data is not accepted"),
-    ("m.onnx", hostile_models.memory_hog_onnx, "memory", "ran out of memory"),
-    ("m.onnx", hostile_models.endless_loop_onnx, "timeout", "longer than the challenge's time limit"),
-    ("m.safetensors", wrong_keys, "format", "do not match the architecture"),
-    ("m.safetensors", wrong_shapes, "format", "has shape [64, 63], expected [64, 64]"),
-    ("m.safetensors", wrong_dtype, "format", "weights must be float32"),
-    ("m.safetensors", nan_weights, "format", "NaN or infinite"),
+HOSTILE_RUNS: list[tuple[str, str, Callable[[], bytes], FailureClass]] = [
+    ("nan-scores", "m.onnx", hostile_models.nan_output_onnx, FailureClass.OUTPUT),
+    ("custom-domain", "m.onnx", hostile_models.custom_domain_onnx, FailureClass.FORMAT),
+    ("external-data", "m.onnx", hostile_models.external_data_onnx, FailureClass.FORMAT),
+    ("memory-hog", "m.onnx", hostile_models.memory_hog_onnx, FailureClass.OUT_OF_MEMORY),
+    ("endless-loop", "m.onnx", hostile_models.endless_loop_onnx, FailureClass.TIMEOUT),
+    ("wrong-keys", "m.safetensors", wrong_keys, FailureClass.FORMAT),
+    ("wrong-shapes", "m.safetensors", wrong_shapes, FailureClass.FORMAT),
+    ("wrong-dtype", "m.safetensors", wrong_dtype, FailureClass.FORMAT),
+    ("nan-weights", "m.safetensors", nan_weights, FailureClass.FORMAT),
+    (
+        "shape-channel",
+        "m.onnx",
+        lambda: hostile_models.shape_channel_onnx(["batch", 10]),
+        FailureClass.OUTPUT,
+    ),
 ]
 
 
+def tight_limits(challenge: Challenge) -> None:
+    Challenge.objects.filter(pk=challenge.pk).update(eval_time_limit_seconds=8, eval_memory_limit_mb=2048)
+    challenge.refresh_from_db()
+
+
 @pytest.mark.parametrize(
-    ("name", "make", "kind", "reason"), HOSTILE_RUNS, ids=[r[3][:24] for r in HOSTILE_RUNS]
+    ("name", "make", "failure"), [r[1:] for r in HOSTILE_RUNS], ids=[r[0] for r in HOSTILE_RUNS]
 )
-def test_hostile_models_fail_with_their_reason(
-    digits_challenge: Challenge, name: str, make: Callable[[], bytes], kind: str, reason: str
+def test_hostile_models_fail_with_the_fixed_text_of_their_class(
+    digits_challenge: Challenge, name: str, make: Callable[[], bytes], failure: FailureClass
 ) -> None:
-    Challenge.objects.filter(pk=digits_challenge.pk).update(
-        eval_time_limit_seconds=8, eval_memory_limit_mb=2048
-    )
-    digits_challenge.refresh_from_db()
+    tight_limits(digits_challenge)
 
     submission = evaluate(submit_bytes(digits_challenge, name, make()))
 
     assert submission.status == SubmissionStatus.FAILED
-    assert reason in submission.failure_reason
+    assert submission.failure_reason == FAILURE_TEXTS[failure]
     assert submission.failure_kind == FailureKind.CONTRIBUTOR
     assert submission.public_score is None and submission.private_score is None
+
+
+def test_a_graph_that_declares_a_dynamic_output_row_is_refused_at_upload(digits_challenge: Challenge) -> None:
+    """The shape channel closed at the door: the output may not be free to take the hidden rows' shape."""
+    for make in (
+        lambda: hostile_models.shape_channel_onnx(["batch", "width"]),
+        lambda: hostile_models.linear_onnx(n_outputs=5),
+    ):
+        with pytest.raises(InvalidUpload, match=r"declare its output shape as \[batch, 10\]"):
+            submit_bytes(digits_challenge, "m.onnx", make())
+    assert not Submission.objects.exists()
+
+
+def test_a_static_declaration_that_lies_at_run_time_tells_the_contributor_none_of_the_values(
+    digits_challenge: Challenge, caplog: pytest.LogCaptureFixture
+) -> None:
+    """onnxruntime only warns when the real output shape differs from the declared one: the shape then
+    holds the first hidden row's values, and the reason the contributor reads must hold none of them."""
+    tight_limits(digits_challenge)
+    caplog.set_level(logging.INFO)
+    first_row = load_digits().data[0]  # the hidden set's first row, which the model reads out
+    submission = evaluate(
+        submit_bytes(digits_challenge, "m.onnx", hostile_models.shape_channel_onnx(["batch", 10]))
+    )
+
+    assert submission.status == SubmissionStatus.FAILED
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.OUTPUT]
+    assert not any(char.isdigit() for char in submission.failure_reason)
+    leaked = ", ".join(str(int(v)) for v in first_row[:6])
+    assert leaked in caplog.text  # the detail, values and all, stays in the worker's log
 
 
 def test_the_worker_keeps_serving_after_hostile_runs(
@@ -157,7 +199,7 @@ def test_the_worker_keeps_serving_after_hostile_runs(
 
 
 def test_failure_reasons_carry_no_logs(digits_challenge: Challenge) -> None:
-    submission = evaluate(submit_bytes(digits_challenge, "m.onnx", hostile_models.linear_onnx(n_outputs=5)))
+    submission = evaluate(submit_bytes(digits_challenge, "m.onnx", hostile_models.nan_output_onnx()))
     assert "\n" not in submission.failure_reason
     assert "Traceback" not in submission.failure_reason
     assert json.dumps(submission.failure_reason)  # a plain, short message
@@ -180,4 +222,69 @@ def test_a_model_for_other_inputs_fails_before_the_run(digits_challenge: Challen
     model.ir_version = 8
     submission = evaluate(submit_bytes(digits_challenge, "narrow.onnx", model.SerializeToString()))
     assert submission.status == SubmissionStatus.FAILED
-    assert "The model failed on inputs of shape [64]" in submission.failure_reason
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.INPUT_SHAPE]
+
+
+@pytest.fixture
+def lying_sandbox(settings: LazySettings) -> Callable[[str], None]:
+    """Makes the worker's sandboxes run a harness that says `lies`, as a model that took it over could."""
+    settings.EVAL_DEVICE = "cpu"
+
+    def use(lies: str) -> None:
+        sandbox_pool().harness = hostile_models.lying_harness(lies)
+
+    return use
+
+
+def plain_weights(tmp_path: Path) -> Path:
+    return examples.save_weights(
+        examples.seeded_model("mlp", examples.DIGITS_MLP), tmp_path / "m.safetensors", "mlp"
+    )
+
+
+@pytest.mark.parametrize("lie", list(hostile_models.LIES))
+def test_a_sandbox_that_claims_infrastructure_or_says_malformed_lines_has_crashed(
+    digits_challenge: Challenge, lying_sandbox: Callable[[str], None], tmp_path: Path, lie: str
+) -> None:
+    """Only contributor classes may come out of the sandbox: a claim of "infrastructure" (a refund and
+    retries) or any line that is not one of the known messages is the model's run crashing."""
+    lying_sandbox(hostile_models.LIES[lie])
+
+    submission = evaluate(
+        submit_bytes(digits_challenge, "m.safetensors", plain_weights(tmp_path).read_bytes())
+    )
+
+    assert submission.status == SubmissionStatus.FAILED
+    assert submission.failure_kind == FailureKind.CONTRIBUTOR
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.CRASH]
+
+
+def test_predictions_linked_to_the_hidden_inputs_are_not_followed(
+    digits_challenge: Challenge, lying_sandbox: Callable[[str], None], tmp_path: Path
+) -> None:
+    """A link in the output folder would make the trusted reader open a file of its own choosing: here
+    the hidden inputs, which fit an output spec of 64 columns and would be scored as predictions."""
+    Challenge.objects.filter(pk=digits_challenge.pk).update(output_spec={"shape": [64]})
+    digits_challenge.refresh_from_db()
+    lying_sandbox(hostile_models.PREDICTION_TRAPS["links_the_hidden_inputs"])
+
+    submission = evaluate(
+        submit_bytes(digits_challenge, "m.safetensors", plain_weights(tmp_path).read_bytes())
+    )
+
+    assert (submission.status, submission.failure_reason) == (
+        SubmissionStatus.FAILED,
+        FAILURE_TEXTS[FailureClass.OUTPUT],
+    )
+
+
+def test_predictions_left_as_a_fifo_fail_without_hanging_the_worker(
+    digits_challenge: Challenge, lying_sandbox: Callable[[str], None], tmp_path: Path
+) -> None:
+    lying_sandbox(hostile_models.PREDICTION_TRAPS["leaves_a_fifo"])
+
+    submission = evaluate(
+        submit_bytes(digits_challenge, "m.safetensors", plain_weights(tmp_path).read_bytes())
+    )
+
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.OUTPUT]

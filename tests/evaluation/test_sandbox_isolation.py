@@ -113,3 +113,20 @@ def test_the_private_tmp_is_mounted_before_binds_so_it_hides_none_of_them() -> N
         if arg in ("--ro-bind", "--bind") and command[i + 2].startswith("/tmp/")
     ]
     assert under_tmp and all(tmpfs_at < i for i in under_tmp)
+
+
+def test_a_device_node_the_worker_passes_in_is_present_inside_the_sandbox() -> None:
+    """GPU device nodes are bound after the sandbox's own /dev: bound before it, the new /dev hid them
+    and CUDA quietly found no device. /dev/null stands in for /dev/nvidia0 on a machine without one."""
+    inside = "/dev/clueboard-probe-gpu"
+    command = wrap_command(
+        bwrap=str(REPORT.bwrap),
+        as_root=REPORT.as_root,
+        binds=SandboxBinds(read_only=[], writable=[], devices=[("/dev/null", inside)]),
+        env={"PATH": "/usr/bin:/bin"},
+        tmp_bytes=1024 * 1024,
+        argv=["/bin/sh", "-c", f"test -c {inside} && echo 'the device is there' > {inside}"],
+    )
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert command.index("--dev") < command.index("--dev-bind")
