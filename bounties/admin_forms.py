@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString
 
 from bounties.errors import ApplicationError
 from bounties.models import Challenge, ChallengeResource, ModelFormat
-from bounties.services.challenge_settings import ALLOWED_INPUT_DTYPES, ChallengeSettings
+from bounties.services.challenge_settings import ALLOWED_INPUT_DTYPES, STORED_AS_THEY_ARE, ChallengeSettings
 from bounties.services.challenges import challenge_check_changes
 from bounties.services.datasets import DEFAULT_PUBLIC_FRACTION, PreparedHiddenDataset, hidden_dataset_prepare
 from bounties.services.resources import resource_check_upload, upload_sha256
@@ -196,27 +196,8 @@ class ChallengeAdminForm(forms.ModelForm):
 
     class Meta:
         model = Challenge
-        fields = [
-            "slug",
-            "title",
-            "summary",
-            "description",
-            "organizer",
-            "starts_at",
-            "ends_at",
-            "metric",
-            "accepted_formats",
-            "architectures",
-            "evaluation_queue",
-            "eval_time_limit_seconds",
-            "eval_memory_limit_mb",
-            "use_ladder",
-            "daily_submission_limit",
-            "total_submission_limit",
-            "final_selection_limit",
-            "publish_policy",
-            "prize_pool",
-        ]
+        # The specs are made from the shape and dtype fields declared above.
+        fields = ["organizer", *STORED_AS_THEY_ARE, "accepted_formats", "architectures"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

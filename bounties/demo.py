@@ -28,7 +28,9 @@ from bounties.services.challenges import challenge_create, challenge_publish
 from bounties.services.datasets import hidden_dataset_upload
 from bounties.services.resources import challenge_resource_add
 from bounties.services.submissions import submission_create
+from evaluation.examples import DIGITS_CNN
 from evaluation.scoring.metrics import Metric
+from starter import digits_starter
 
 DEMO_SLUG = "digits"
 DEMO_ORGANIZER = "clueboard"
@@ -60,19 +62,8 @@ leaderboard; the other 70% stays private until the challenge closes and decides 
 ## Scoring
 Accuracy of the arg-max class. Ties go to the earlier submission.
 """
-DEMO_ARCHITECTURES: dict[str, dict[str, Any]] = {
-    "mlp": {"in_features": 64, "hidden": 256, "depth": 2, "n_outputs": 10, "activation": "relu"},
-    "cnn": {
-        "in_channels": 1,
-        "height": 8,
-        "width": 8,
-        "channels_1": 8,
-        "channels_2": 16,
-        "channels_3": 32,
-        "hidden": 32,
-        "n_outputs": 10,
-    },
-}
+# The starter script exports weights for its `mlp` config, so the challenge registers that config.
+DEMO_ARCHITECTURES: dict[str, dict[str, Any]] = {"mlp": digits_starter.MLP_CONFIG, "cnn": DIGITS_CNN}
 
 
 def _npz(name: str, inputs: np.ndarray, labels: np.ndarray) -> SimpleUploadedFile:
@@ -149,8 +140,6 @@ def _attach_resources(challenge: Challenge, data: DigitsData) -> None:
 def _submit_baselines(challenge: Challenge, data: DigitsData) -> None:
     """Two real models from the starter script, queued like anyone's, so the leaderboard fills once a
     worker runs."""
-    from starter import digits_starter
-
     baseline, _ = get_user_model().objects.get_or_create(
         username=DEMO_BASELINE, defaults={"email": "baseline@clueboard.invalid"}
     )

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from bounties.errors import FileTooLarge
-from bounties.models import Artifact
+from bounties.errors import FileTooLarge, InvalidUpload
+from bounties.models import Artifact, HiddenDataset
 
 
 def artifact_path(artifact: Artifact) -> Path:
@@ -45,6 +45,7 @@ def artifact_store(*, upload: UploadedFile, max_bytes: int, label: str) -> Artif
             raise
     sha256 = digest.hexdigest()
     try:
+        refuse_hidden_set_bytes(sha256)
         artifact = _touch_or_create(sha256, size)
         final_path = root / sha256[:2] / sha256
         final_path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,6 +56,16 @@ def artifact_store(*, upload: UploadedFile, max_bytes: int, label: str) -> Artif
         temp_path.unlink(missing_ok=True)
         raise
     return artifact
+
+
+def refuse_hidden_set_bytes(sha256: str) -> None:
+    """Raises InvalidUpload for the bytes of any challenge's hidden test set.
+
+    Every stored artifact can be served (a resource, a published model or source archive, a clue's
+    file), so a hidden set's bytes are never stored here, whatever they were uploaded as.
+    """
+    if HiddenDataset.objects.filter(sha256=sha256).exists():
+        raise InvalidUpload("This file is a hidden test set: it can never be stored where it could be served.")
 
 
 def _touch_or_create(sha256: str, size: int) -> Artifact:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -68,54 +68,31 @@ class ChallengeSettings:
     def model_fields(self) -> dict[str, Any]:
         """The settings as Challenge field values (shapes and dtype folded into the two spec objects)."""
         return {
-            "slug": self.slug,
-            "title": self.title,
-            "summary": self.summary,
-            "description": self.description,
-            "starts_at": self.starts_at,
-            "ends_at": self.ends_at,
+            **{name: getattr(self, name) for name in STORED_AS_THEY_ARE},
             "input_spec": {"shape": list(self.input_shape), "dtype": self.input_dtype},
             "output_spec": {"shape": list(self.output_shape)},
-            "metric": self.metric,
             "accepted_formats": list(self.accepted_formats),
             "architectures": {name: dict(config) for name, config in self.architectures.items()},
-            "evaluation_queue": self.evaluation_queue,
-            "eval_time_limit_seconds": self.eval_time_limit_seconds,
-            "eval_memory_limit_mb": self.eval_memory_limit_mb,
-            "use_ladder": self.use_ladder,
-            "publish_policy": self.publish_policy,
-            "final_selection_limit": self.final_selection_limit,
-            "daily_submission_limit": self.daily_submission_limit,
-            "total_submission_limit": self.total_submission_limit,
-            "prize_pool": self.prize_pool,
         }
+
+
+RESHAPED = ("input_shape", "input_dtype", "output_shape", "accepted_formats", "architectures")
+# The settings that are Challenge fields of the same name and value.
+STORED_AS_THEY_ARE = tuple(
+    setting.name for setting in fields(ChallengeSettings) if setting.name not in RESHAPED
+)
 
 
 def challenge_settings_of(challenge: Challenge) -> ChallengeSettings:
     """The settings a stored challenge has now."""
     input_spec, output_spec = challenge.input_spec or {}, challenge.output_spec or {}
     return ChallengeSettings(
-        slug=challenge.slug,
-        title=challenge.title,
-        summary=challenge.summary,
-        description=challenge.description,
-        starts_at=challenge.starts_at,
-        ends_at=challenge.ends_at,
+        **{name: getattr(challenge, name) for name in STORED_AS_THEY_ARE},
         input_shape=tuple(input_spec.get("shape") or ()),
         input_dtype=str(input_spec.get("dtype", "float32")),
         output_shape=tuple(output_spec.get("shape") or ()),
-        metric=challenge.metric,
         accepted_formats=tuple(challenge.accepted_formats or ()),
         architectures=dict(challenge.architectures or {}),
-        evaluation_queue=challenge.evaluation_queue,
-        eval_time_limit_seconds=challenge.eval_time_limit_seconds,
-        eval_memory_limit_mb=challenge.eval_memory_limit_mb,
-        use_ladder=challenge.use_ladder,
-        publish_policy=challenge.publish_policy,
-        final_selection_limit=challenge.final_selection_limit,
-        daily_submission_limit=challenge.daily_submission_limit,
-        total_submission_limit=challenge.total_submission_limit,
-        prize_pool=challenge.prize_pool,
     )
 
 

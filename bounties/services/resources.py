@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from bounties.errors import ApplicationError, FileTooLarge, InvalidUpload
-from bounties.models import Challenge, ChallengeResource, HiddenDataset, ResourceKind
-from bounties.services.artifacts import artifact_store
+from bounties.models import Challenge, ChallengeResource, ResourceKind
+from bounties.services.artifacts import artifact_store, refuse_hidden_set_bytes
 
 
 def upload_sha256(upload: UploadedFile) -> str:
@@ -28,15 +28,17 @@ def upload_sha256(upload: UploadedFile) -> str:
 
 
 def resource_check_upload(*, upload: UploadedFile) -> None:
-    """Raises FileTooLarge, or InvalidUpload when the bytes are a hidden test set of any challenge."""
+    """Raises FileTooLarge, or InvalidUpload when the bytes are a hidden test set of any challenge.
+
+    The store refuses those bytes too; checking first names the form field, before anything is written.
+    """
     limit = settings.MAX_HIDDEN_DATASET_BYTES
     if upload.size is not None and upload.size > limit:
         raise FileTooLarge(f"A resource may be at most {limit // (1024 * 1024)} MiB.", field="upload")
-    # Checked before anything is stored, so the hidden bytes never reach the served artifact store.
-    if HiddenDataset.objects.filter(sha256=upload_sha256(upload)).exists():
-        raise InvalidUpload(
-            "This file is a hidden test set: it can never be offered for download.", field="upload"
-        )
+    try:
+        refuse_hidden_set_bytes(upload_sha256(upload))
+    except InvalidUpload as exc:
+        raise InvalidUpload(exc.message, field="upload") from exc
 
 
 @transaction.atomic

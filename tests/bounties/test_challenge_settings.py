@@ -47,21 +47,18 @@ def hidden_upload(labels: np.ndarray, row_shape: tuple[int, ...] = (64,)) -> Sim
 
 def test_create_stores_every_setting_and_defaults_the_final_selection_to_two() -> None:
     organizer = UserFactory.create()
-    challenge = challenge_create(
-        organizer=organizer,
-        settings=valid_settings(
-            input_shape=(1, 8, 8),
-            architectures={"mlp": MLP},
-            evaluation_queue="eval-gpu",
-            eval_time_limit_seconds=120,
-            eval_memory_limit_mb=2048,
-            use_ladder=False,
-            publish_policy="at_close",
-            daily_submission_limit=3,
-            total_submission_limit=30,
-            prize_pool=5 * 10**18,
-        ),
+    chosen = valid_settings(
+        input_shape=(1, 8, 8),
+        evaluation_queue="eval-gpu",
+        eval_time_limit_seconds=120,
+        eval_memory_limit_mb=2048,
+        use_ladder=False,
+        publish_policy="at_close",
+        daily_submission_limit=3,
+        total_submission_limit=30,
+        prize_pool=5 * 10**18,
     )
+    challenge = challenge_create(organizer=organizer, settings=chosen)
     stored = Challenge.objects.get(pk=challenge.pk)
     assert stored.organizer == organizer
     assert stored.input_spec == {"shape": [1, 8, 8], "dtype": "float32"}
@@ -76,17 +73,7 @@ def test_create_stores_every_setting_and_defaults_the_final_selection_to_two() -
     assert (stored.daily_submission_limit, stored.total_submission_limit) == (3, 30)
     assert stored.final_selection_limit == 2
     assert stored.status == ChallengeStatus.DRAFT
-    assert challenge_settings_of(stored) == valid_settings(
-        input_shape=(1, 8, 8),
-        evaluation_queue="eval-gpu",
-        eval_time_limit_seconds=120,
-        eval_memory_limit_mb=2048,
-        use_ladder=False,
-        publish_policy="at_close",
-        daily_submission_limit=3,
-        total_submission_limit=30,
-        prize_pool=5 * 10**18,
-    )
+    assert challenge_settings_of(stored) == chosen
 
 
 def test_the_database_refuses_a_challenge_without_an_output_spec() -> None:

@@ -13,13 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bounties.errors import FileTooLarge, InvalidUpload
 from bounties.models import Artifact, ChallengeResource, ResourceKind
 from bounties.services.artifacts import artifact_path
+from bounties.services.clues import clue_create
 from bounties.services.datasets import hidden_dataset_upload
 from bounties.services.resources import (
     challenge_resource_add,
     challenge_resource_remove,
     challenge_resource_update,
 )
-from tests.factories import ChallengeFactory, npz_bytes
+from bounties.services.submissions import submission_create
+from tests.factories import ChallengeFactory, UserFactory, model_upload, npz_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,36 @@ def test_a_hidden_test_set_is_never_accepted_as_a_resource(settings: LazySetting
     assert refused.value.field == "upload"
     assert not ChallengeResource.objects.exists() and not Artifact.objects.exists()
     assert not list(Path(settings.ARTIFACT_ROOT).rglob("*"))  # not even a stray copy in the served store
+
+
+@pytest.mark.parametrize("path", ["clue attachment", "source archive"])
+def test_no_other_upload_path_stores_a_hidden_sets_bytes_either(path: str, settings: LazySettings) -> None:
+    """A hidden .npz is a zip: named .zip it would pass as a source archive, which is published."""
+    rng = np.random.default_rng(2)
+    hidden_bytes = npz_bytes(inputs=rng.random((20, 64), dtype=np.float32), labels=np.arange(20) % 10)
+    hidden_dataset_upload(
+        challenge=ChallengeFactory.create(published_at=None), upload=SimpleUploadedFile("h.npz", hidden_bytes)
+    )
+    challenge, author = ChallengeFactory.create(), UserFactory.create()
+    with pytest.raises(InvalidUpload, match="is a hidden test set"):
+        if path == "clue attachment":
+            clue_create(
+                challenge=challenge,
+                author=author,
+                title="Look",
+                writeup="At this.",
+                attachments=[SimpleUploadedFile("data.npz", hidden_bytes)],
+            )
+        else:
+            submission_create(
+                challenge=challenge,
+                contributor=author,
+                model_file=model_upload(),
+                source_archive=SimpleUploadedFile("src.zip", hidden_bytes),
+            )
+    assert not Artifact.objects.filter(sha256=hashlib.sha256(hidden_bytes).hexdigest()).exists()
+    stored = [p.read_bytes() for p in Path(settings.ARTIFACT_ROOT).rglob("*") if p.is_file()]
+    assert hidden_bytes not in stored
 
 
 def test_a_resource_over_the_size_limit_is_refused(settings: LazySettings) -> None:
