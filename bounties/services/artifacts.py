@@ -65,7 +65,9 @@ def refuse_hidden_set_bytes(sha256: str) -> None:
     file), so a hidden set's bytes are never stored here, whatever they were uploaded as.
     """
     if HiddenDataset.objects.filter(sha256=sha256).exists():
-        raise InvalidUpload("This file is a hidden test set: it can never be stored where it could be served.")
+        raise InvalidUpload(
+            "This file is a hidden test set: it can never be stored where it could be served."
+        )
 
 
 def _touch_or_create(sha256: str, size: int) -> Artifact:
