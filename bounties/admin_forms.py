@@ -25,7 +25,9 @@ from bounties.services.resources import resource_check_upload, upload_sha256
 from evaluation.scoring.architectures import REGISTRY, config_fields
 from evaluation.scoring.metrics import METRICS, metric_choices
 
-WHOLE_NUMBER = re.compile(r"-?\d+")
+# Bounded, so a pasted wall of digits is a form error, never an int() failure; ASCII digits only.
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+DIMENSION = re.compile(r"[0-9]{1,9}")
 
 
 class ShapeField(forms.CharField):
@@ -41,7 +43,7 @@ class ShapeField(forms.CharField):
         tokens = [token for token in re.split(r"[\s,x\u00d7]+", text.strip("[]() ")) if token]
         if not tokens:
             return ()  # empty: `required` says so
-        if not all(token.isdigit() for token in tokens):
+        if not all(DIMENSION.fullmatch(token) for token in tokens):
             raise forms.ValidationError("Write whole numbers separated by commas, e.g. 64 or 3, 32, 32.")
         return tuple(int(token) for token in tokens)
 
