@@ -7,127 +7,126 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.auth import get_user_model
+from django.db.models import ForeignKey, QuerySet
+from django.forms import BaseInlineFormSet, ModelChoiceField
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 
+from bounties.admin_forms import ChallengeAdminForm, ChallengeResourceForm
 from bounties.errors import ApplicationError
-from bounties.models import Challenge, Clue, HiddenDataset, ModelFormat, Submission
+from bounties.models import Challenge, ChallengeResource, Clue, Submission
+from bounties.selectors.visibility import overseen_challenges_q
 from bounties.services.challenges import (
     challenge_close_now,
+    challenge_create,
     challenge_mark_awarded,
     challenge_publish,
-    challenge_validate_settings,
+    challenge_update,
 )
-from bounties.services.datasets import (
-    DEFAULT_PUBLIC_FRACTION,
-    PreparedHiddenDataset,
-    hidden_dataset_prepare,
-    hidden_dataset_save,
+from bounties.services.datasets import hidden_dataset_save
+from bounties.services.resources import (
+    challenge_resource_add,
+    challenge_resource_remove,
+    challenge_resource_update,
 )
 
 
-class ChallengeAdminForm(forms.ModelForm):
-    accepted_formats = forms.MultipleChoiceField(
-        choices=ModelFormat.choices, widget=forms.CheckboxSelectMultiple, initial=list(ModelFormat.values)
-    )
-    hidden_dataset_file = forms.FileField(
-        required=False,
-        label="Hidden test set",
-        help_text=".npz or .safetensors with arrays 'inputs' and 'labels'. Replaceable only while a draft.",
-    )
-    public_fraction = forms.FloatField(
-        initial=DEFAULT_PUBLIC_FRACTION,
-        min_value=0.01,
-        max_value=0.99,
-        help_text="Share of rows scored on the live (public) leaderboard; the rest decide the prizes.",
-    )
+class ChallengeResourceInline(admin.TabularInline):
+    """Public files of the challenge; each change goes through the resource services (save_formset)."""
 
-    prepared_dataset: PreparedHiddenDataset | None = None
+    model = ChallengeResource
+    form = ChallengeResourceForm
+    extra = 1
+    fields = ["upload", "title", "kind", "description", "filename", "size", "sha256"]
+    readonly_fields = ["filename", "size", "sha256"]
+    verbose_name = "public resource"
+    verbose_name_plural = "Public resources (training data, starter kit, any file: shown on the Data tab)"
 
-    class Meta:
-        model = Challenge
-        fields = [
-            "slug",
-            "title",
-            "summary",
-            "description",
-            "organizer",
-            "metric",
-            "input_spec",
-            "output_spec",
-            "accepted_formats",
-            "starts_at",
-            "ends_at",
-            "daily_submission_limit",
-            "total_submission_limit",
-            "publish_policy",
-            "prize_pool",
-        ]
+    @admin.display(description="Size")
+    def size(self, resource: ChallengeResource) -> str:
+        return filesizeformat(resource.artifact.size_bytes) if resource.pk else ""
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        self._check_settings(cleaned)
-        upload = cleaned.get("hidden_dataset_file")
-        if upload is not None and not self.errors:
-            self._prepare_dataset(upload, cleaned.get("input_spec") or {})
-        return cleaned
-
-    def _prepare_dataset(self, upload: Any, input_spec: dict[str, Any]) -> None:
-        """Read and check the file here so that its problems show as form errors, not as a crash on save."""
-        if self.instance.pk and self.instance.published_at is not None:
-            self.add_error("hidden_dataset_file", "The hidden test set cannot be replaced after publishing.")
-            return
-        try:
-            self.prepared_dataset = hidden_dataset_prepare(upload=upload, input_spec=input_spec)
-        except ApplicationError as exc:
-            self.add_error("hidden_dataset_file", exc.message)
-
-    def _check_settings(self, cleaned: dict[str, Any]) -> None:
-        try:
-            challenge_validate_settings(
-                input_spec=cleaned.get("input_spec") or {},
-                output_spec=cleaned.get("output_spec") or {},
-                accepted_formats=list(cleaned.get("accepted_formats") or []),
-                starts_at=cleaned.get("starts_at"),
-                ends_at=cleaned.get("ends_at"),
-            )
-        except ApplicationError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-
-
-class HiddenDatasetInline(admin.StackedInline):
-    model = HiddenDataset
-    can_delete = False
-    extra = 0
-    max_num = 0  # uploads go through the form's file field so the service can check and split them
-    fields = readonly_fields = (
-        "original_name",
-        "sha256",
-        "size_bytes",
-        "n_rows",
-        "n_public",
-        "n_private",
-        "public_fraction",
-        "input_shape",
-        "input_dtype",
-        "uploaded_at",
-    )
+    @admin.display(description="sha256")
+    def sha256(self, resource: ChallengeResource) -> str:
+        return resource.artifact.sha256 if resource.pk else ""
 
 
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
     form = ChallengeAdminForm
-    inlines = [HiddenDatasetInline]
+    inlines = [ChallengeResourceInline]
+    fieldsets = [
+        (
+            "Basics",
+            {"fields": ["title", "slug", "summary", "description", "organizer", "starts_at", "ends_at"]},
+        ),
+        (
+            "Data",
+            {
+                "fields": [
+                    "input_shape",
+                    "input_dtype",
+                    "output_shape",
+                    "stored_hidden_set",
+                    "hidden_dataset_file",
+                    "public_fraction",
+                ]
+            },
+        ),
+        (
+            "Evaluation",
+            {
+                "fields": [
+                    "metric",
+                    "accepted_formats",
+                    "architectures",
+                    "evaluation_queue",
+                    "eval_time_limit_seconds",
+                    "eval_memory_limit_mb",
+                    "use_ladder",
+                ]
+            },
+        ),
+        ("Limits", {"fields": ["daily_submission_limit", "total_submission_limit", "final_selection_limit"]}),
+        ("Prizes", {"fields": ["prize_pool", "publish_policy"]}),
+    ]
+    readonly_fields = ["stored_hidden_set"]
     list_display = ["title", "slug", "status", "metric", "starts_at", "ends_at", "dataset_rows"]
     list_filter = ["metric", "publish_policy"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "close_now", "mark_awarded"]
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        # Read the request body (a hidden set of up to 2 GiB, arriving at the uploader's pace) before the
+        # admin opens its transaction: on SQLite a write transaction holds the whole database's lock.
+        if request.method == "POST":
+            request.POST, request.FILES  # noqa: B018 - parsing is the point
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Challenge]:
-        return super().get_queryset(request).with_status().select_related("hidden_dataset")  # type: ignore[attr-defined]
+        challenges = super().get_queryset(request).with_status().select_related("hidden_dataset")  # type: ignore[attr-defined]
+        if not request.user.is_superuser:
+            challenges = challenges.filter(organizer=request.user)  # organizers manage their own challenges
+        return challenges
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        if db_field.name == "organizer":
+            kwargs["initial"] = request.user.pk
+            if not request.user.is_superuser:
+                kwargs["queryset"] = get_user_model().objects.filter(pk=request.user.pk or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Hidden rows (public / private)")
     def dataset_rows(self, challenge: Challenge) -> str:
@@ -136,8 +135,32 @@ class ChallengeAdmin(admin.ModelAdmin):
             return "none uploaded"
         return f"{dataset.n_rows} ({dataset.n_public} / {dataset.n_private})"
 
+    @admin.display(description="Stored hidden test set")
+    def stored_hidden_set(self, challenge: Challenge) -> str:
+        dataset = getattr(challenge, "hidden_dataset", None) if challenge.pk else None
+        if dataset is None:
+            return "None yet: upload it below. A challenge is published only with one."
+        return format_html(
+            "{} — {} rows ({} public, {} private), inputs {} {}, {}<br>sha256 <code>{}</code>",
+            dataset.original_name,
+            dataset.n_rows,
+            dataset.n_public,
+            dataset.n_private,
+            dataset.input_shape,
+            dataset.input_dtype,
+            filesizeformat(dataset.size_bytes),
+            dataset.sha256,
+        )
+
     def save_model(self, request: HttpRequest, obj: Challenge, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        """Create or update through the challenge services, then attach an uploaded hidden set."""
+        organizer = form.cleaned_data["organizer"]
+        if change:
+            saved = challenge_update(challenge=obj, settings=form.challenge_settings, organizer=organizer)
+        else:
+            saved = challenge_create(organizer=organizer, settings=form.challenge_settings)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
         if form.prepared_dataset is None:
             return
         dataset = hidden_dataset_save(
@@ -150,6 +173,33 @@ class ChallengeAdmin(admin.ModelAdmin):
             request,
             f"Hidden test set stored: {dataset.n_rows} rows, {dataset.n_public} public, {dataset.n_private} private.",
         )
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet[Any, Any, Any], change: bool
+    ) -> None:
+        """Resources are added, changed and removed through their services, never saved directly."""
+        # What formset.save() would record, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for resource_form in formset.forms:
+            resource, data = resource_form.instance, resource_form.cleaned_data
+            if resource_form in formset.deleted_forms:
+                if resource.pk is not None:
+                    challenge_resource_remove(resource=resource)
+                    formset.deleted_objects.append(resource)
+            elif resource.pk is None and data.get("upload") is not None:
+                added = challenge_resource_add(
+                    challenge=form.instance,
+                    upload=data["upload"],
+                    title=data.get("title") or "",
+                    description=data.get("description") or "",
+                    kind=data["kind"],
+                )
+                formset.new_objects.append(added)
+            elif resource.pk is not None and resource_form.has_changed():
+                challenge_resource_update(
+                    resource=resource, title=data["title"], description=data["description"], kind=data["kind"]
+                )
+                formset.changed_objects.append((resource, resource_form.changed_data))
 
     def _run_action(
         self, request: HttpRequest, challenges: QuerySet[Challenge], action: Any, done: str
@@ -175,10 +225,18 @@ class ChallengeAdmin(admin.ModelAdmin):
         self._run_action(request, challenges, challenge_mark_awarded, "marked awarded")
 
 
+class OverseenChallengesOnly(admin.ModelAdmin):
+    """Organizers see the rows of their own challenges only (superusers all): unpublished submissions and
+    private scores of other organizers' challenges are not theirs to see."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(overseen_challenges_q(request.user, prefix="challenge__"))
+
+
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(OverseenChallengesOnly):
     list_display = ["id", "challenge", "contributor", "status", "public_score", "private_score", "created_at"]
-    list_filter = ["status", "challenge"]
+    list_filter = ["status", ("challenge", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["contributor__username", "title", "content_hash"]
     list_select_related = ["challenge", "contributor"]
     readonly_fields = [
@@ -193,7 +251,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clue)
-class ClueAdmin(admin.ModelAdmin):
+class ClueAdmin(OverseenChallengesOnly):
     list_display = ["id", "title", "challenge", "author", "created_at"]
     list_select_related = ["challenge", "author"]
     search_fields = ["title", "author__username"]

@@ -1,52 +1,98 @@
-"""The demo challenge that `make run` seeds: scikit-learn's handwritten digits as the hidden test set."""
+"""The demo challenge that `make run` seeds: faded-ink digits, a public training split and a starter kit.
+
+The hidden set is made here from a secret seed that is drawn at seed time and never stored or shown
+(see `bounties.demo_data`); the training split and the starter script are offered on the Data tab.
+Everything goes through the same services as an organizer's challenge in the admin.
+"""
 
 from __future__ import annotations
 
 import io
+import secrets
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from sklearn.datasets import load_digits
 
 from accounts.services import user_get_or_create_verified
-from bounties.metrics import Metric
-from bounties.models import Challenge, ModelFormat, PublishPolicy
-from bounties.services.challenges import challenge_publish
+from bounties.demo_data import DigitsData, make_digits_data
+from bounties.models import Challenge, ModelFormat, PublishPolicy, ResourceKind
+from bounties.services.challenge_settings import ChallengeSettings
+from bounties.services.challenges import challenge_create, challenge_publish
 from bounties.services.datasets import hidden_dataset_upload
+from bounties.services.resources import challenge_resource_add
 from bounties.services.submissions import submission_create
+from evaluation.examples import DIGITS_CNN
+from evaluation.scoring.metrics import Metric
+from starter import digits_starter
 
 DEMO_SLUG = "digits"
 DEMO_ORGANIZER = "clueboard"
 DEMO_BASELINE = "baseline"
+STARTER_SCRIPT = Path(settings.BASE_DIR) / "starter" / "digits_starter.py"
+TRAIN_FILENAME = "digits-train.npz"
 DEMO_DESCRIPTION = """\
-Recognise handwritten digits from 8x8 grey-scale images.
+Read handwritten digits from faded, scratched 8x8 scans.
+
+Like the letters on the Vesuvius scrolls, these digits are hard to read: the ink has faded unevenly, the
+page is grainy, the digits sit up to a pixel off their place and stray strokes cross some of them.
 
 ## Data
-Each input is one image flattened to **64 float32 pixel values** from 0 to 16, in row-major order.
-The hidden test set is scikit-learn's `digits` data set (1,797 images). 30% of it scores the live
-(public) leaderboard; the other 70% stays private until the challenge closes and decides the prizes.
+Each input is one image flattened to **64 float32 values** from 0 to 16 (ink), row by row.
+The **Data** tab offers the public training split (`digits-train.npz`, arrays `inputs` and `labels`) and a
+starter script that trains a model on it and exports it in both accepted formats in seconds.
+
+The hidden test set was made when this challenge was created, from a secret seed that was never stored:
+other images than the training split's, degraded the same way. 30% of it scores the live (public)
+leaderboard; the other 70% stays private until the challenge closes and decides the prizes.
 
 ## What to submit
 - a model that maps a batch of inputs of shape `[n, 64]` to class scores of shape `[n, 10]`, as
-  **safetensors weights** for one of the platform's registered architectures or as an **ONNX** file;
-- the **source code** that trained it (a `.zip` or `.tar.gz`) — required for a prize;
+  **safetensors weights** for one of the registered architectures (`mlp` or `cnn`, configs in the rules)
+  or as an **ONNX** file;
+- the **source code** that trained it (a `.zip` or `.tar.gz`): required for a prize;
 - a short **write-up** of what you tried. Cite the clues and submissions you built on.
 
 ## Scoring
 Accuracy of the arg-max class. Ties go to the earlier submission.
 """
+# The starter script exports weights for its `mlp` config, so the challenge registers that config.
+DEMO_ARCHITECTURES: dict[str, dict[str, Any]] = {"mlp": digits_starter.MLP_CONFIG, "cnn": DIGITS_CNN}
 
 
-def _digits_npz() -> SimpleUploadedFile:
-    digits = load_digits()
+def _npz(name: str, inputs: np.ndarray, labels: np.ndarray) -> SimpleUploadedFile:
     buffer = io.BytesIO()
-    np.savez(buffer, inputs=digits.data.astype(np.float32), labels=digits.target.astype(np.int64))
-    return SimpleUploadedFile("digits.npz", buffer.getvalue())
+    np.savez(buffer, inputs=inputs, labels=labels)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def demo_settings() -> ChallengeSettings:
+    now = timezone.now()
+    return ChallengeSettings(
+        slug=DEMO_SLUG,
+        title="Handwritten digits",
+        summary="Read faded, scratched handwritten digits. A small, fast warm-up challenge.",
+        description=DEMO_DESCRIPTION,
+        starts_at=now - timedelta(minutes=1),
+        ends_at=now + timedelta(days=30),
+        input_shape=(64,),
+        input_dtype="float32",
+        output_shape=(10,),
+        metric=Metric.ACCURACY,
+        accepted_formats=(ModelFormat.SAFETENSORS, ModelFormat.ONNX),
+        architectures=DEMO_ARCHITECTURES,
+        daily_submission_limit=10,
+        total_submission_limit=200,
+        publish_policy=PublishPolicy.IMMEDIATELY,
+        prize_pool=10_000 * 10**18,
+    )
 
 
 @transaction.atomic
@@ -58,59 +104,54 @@ def seed_demo_challenge() -> tuple[Challenge, bool]:
     organizer, _ = get_user_model().objects.get_or_create(
         username=DEMO_ORGANIZER, defaults={"email": "organizer@clueboard.invalid"}
     )
-    now = timezone.now()
-    challenge = Challenge.objects.create(
-        slug=DEMO_SLUG,
-        title="Handwritten digits",
-        summary="Classify 8x8 images of handwritten digits. A small, fast warm-up challenge.",
-        description=DEMO_DESCRIPTION,
-        organizer=organizer,
-        metric=Metric.ACCURACY,
-        input_spec={"shape": [64], "dtype": "float32"},
-        output_spec={"shape": [10]},
-        accepted_formats=[ModelFormat.SAFETENSORS, ModelFormat.ONNX],
-        starts_at=now - timedelta(minutes=1),
-        ends_at=now + timedelta(days=30),
-        daily_submission_limit=10,
-        total_submission_limit=200,
-        publish_policy=PublishPolicy.IMMEDIATELY,
-        prize_pool=10_000 * 10**18,
-        architectures=_demo_architectures(),
-        eval_time_limit_seconds=60,
-        eval_memory_limit_mb=4096,
+    # Drawn here, used once, never stored or shown: nobody can make the hidden rows again.
+    data = make_digits_data(secrets.randbits(128))
+    challenge = challenge_create(organizer=organizer, settings=demo_settings())
+    hidden_dataset_upload(
+        challenge=challenge,
+        upload=_npz("digits-hidden.npz", data.hidden_inputs, data.hidden_labels),
+        public_fraction=0.3,
     )
-    hidden_dataset_upload(challenge=challenge, upload=_digits_npz(), public_fraction=0.3)
+    _attach_resources(challenge, data)
     challenge = challenge_publish(challenge=challenge)
-    _submit_baselines(challenge)
+    _submit_baselines(challenge, data)
     return challenge, True
 
 
-def _demo_architectures() -> dict[str, Any]:
-    from evaluation.examples import DIGITS_ARCHITECTURES
+def _attach_resources(challenge: Challenge, data: DigitsData) -> None:
+    challenge_resource_add(
+        challenge=challenge,
+        upload=_npz(TRAIN_FILENAME, data.train_inputs, data.train_labels),
+        title="Training split",
+        description=f"{len(data.train_labels):,} labelled images as arrays `inputs` ({len(data.train_labels):,} "
+        "x 64 float32) and `labels` (0 to 9), degraded like the hidden set. Other images than the hidden set's.",
+        kind=ResourceKind.TRAINING_DATA,
+    )
+    challenge_resource_add(
+        challenge=challenge,
+        upload=SimpleUploadedFile(STARTER_SCRIPT.name, STARTER_SCRIPT.read_bytes()),
+        title="Starter script",
+        description=f"`python {STARTER_SCRIPT.name} {TRAIN_FILENAME}` trains a small network in seconds on a "
+        "CPU and writes it as `models/digits-mlp.onnx` and `models/digits-mlp.safetensors`, ready to submit. "
+        "Needs numpy, torch, onnx and safetensors.",
+        kind=ResourceKind.STARTER_KIT,
+    )
 
-    return DIGITS_ARCHITECTURES
 
-
-def _submit_baselines(challenge: Challenge) -> None:
-    """Two real baseline models, queued like anyone's, so the leaderboard and chart fill once a worker runs."""
-    import tempfile
-    from pathlib import Path
-
-    from evaluation import examples
-
+def _submit_baselines(challenge: Challenge, data: DigitsData) -> None:
+    """Two real models from the starter script, queued like anyone's, so the leaderboard fills once a
+    worker runs."""
     baseline = user_get_or_create_verified(username=DEMO_BASELINE, email="baseline@clueboard.invalid")
+    quick = digits_starter.train(data.train_inputs, data.train_labels, epochs=2)
+    full = digits_starter.train(data.train_inputs, data.train_labels)
     with tempfile.TemporaryDirectory() as folder:
-        mlp = examples.train_on_digits(examples.seeded_model("mlp", examples.DIGITS_MLP), epochs=5)
-        cnn = examples.train_on_digits(examples.seeded_model("cnn", examples.DIGITS_CNN), epochs=40)
-        files = [
-            (examples.save_weights(mlp, Path(folder) / "mlp-5-epochs.safetensors", "mlp"), "MLP, 5 epochs"),
-            (examples.export_onnx(cnn, Path(folder) / "small-cnn.onnx", (64,)), "Small CNN as ONNX"),
-        ]
-        for path, title in files:
+        quick_weights, _ = digits_starter.export(quick, Path(folder) / "quick")
+        _, full_graph = digits_starter.export(full, Path(folder) / "full")
+        for path, title in ((quick_weights, "Starter MLP, 2 epochs"), (full_graph, "Starter MLP as ONNX")):
             submission_create(
                 challenge=challenge,
                 contributor=baseline,
                 model_file=SimpleUploadedFile(path.name, path.read_bytes()),
                 title=title,
-                writeup=f"Platform baseline: {title.lower()}, trained with `evaluation/examples.py`.",
+                writeup=f"Platform baseline: {title.lower()}, made with the starter script on the training split.",
             )

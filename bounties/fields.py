@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
 UINT256_DIGITS = 78  # len(str(2**256 - 1))
 
@@ -55,4 +56,9 @@ class TokenAmountField(models.Field):
         return str(self.value_from_object(obj))
 
     def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
-        return forms.IntegerField(min_value=0, max_value=2**256 - 1, **{"required": not self.blank, **kwargs})
+        defaults = {
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+        }
+        return forms.IntegerField(min_value=0, max_value=2**256 - 1, **{**defaults, **kwargs})

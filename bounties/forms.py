@@ -9,9 +9,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from bounties.errors import ApplicationError
-from bounties.metrics import Metric
 from bounties.models import ChallengeStatus
 from clueboard.ids import MAX_ROW_ID
+from evaluation.scoring.metrics import metric_choices
 
 LISTED_STATUSES = [
     (value, label) for value, label in ChallengeStatus.choices if value != ChallengeStatus.DRAFT
@@ -21,7 +21,9 @@ LISTED_STATUSES = [
 class ChallengeFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *LISTED_STATUSES])
-    metric = forms.ChoiceField(label="Metric", required=False, choices=[("", "Any metric"), *Metric.choices])
+    metric = forms.ChoiceField(
+        label="Metric", required=False, choices=[("", "Any metric"), *metric_choices()]
+    )
 
 
 class IdListField(forms.CharField):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from bounties.fields import TokenAmountField
-from bounties.metrics import Metric, higher_is_better
+from evaluation.scoring.metrics import Metric, higher_is_better, metric_choices
 
 
 class ModelFormat(models.TextChoices):
@@ -36,17 +40,49 @@ class ChallengeStatus(models.TextChoices):
     AWARDED = "awarded", "Awarded"
 
 
+@dataclass(frozen=True)
+class StatusRule:
+    """A challenge has `status` when its `field` passes `lookup`: against `operand`, or against now."""
+
+    status: ChallengeStatus
+    field: str
+    lookup: str
+    operand: object = None
+
+    def as_q(self, now: datetime) -> Q:
+        return Q(**{f"{self.field}__{self.lookup}": self._operand(now)})
+
+    def holds(self, challenge: Challenge, now: datetime) -> bool:
+        return bool(PYTHON_LOOKUPS[self.lookup](getattr(challenge, self.field), self._operand(now)))
+
+    def _operand(self, now: datetime) -> object:
+        return now if self.operand is None else self.operand
+
+
+PYTHON_LOOKUPS: dict[str, Callable[[Any, Any], bool]] = {
+    "isnull": lambda value, is_null: (value is None) is is_null,
+    "lte": operator.le,
+    "gt": operator.gt,
+}
+# The status rules, written once: the first rule that holds decides, and a challenge that no rule
+# matches is open. Lists read them as SQL (`with_status`), single challenges in Python (`status`).
+STATUS_RULES = (
+    StatusRule(ChallengeStatus.DRAFT, "published_at", "isnull", True),
+    StatusRule(ChallengeStatus.AWARDED, "awarded_at", "isnull", False),
+    StatusRule(ChallengeStatus.CLOSED, "ends_at", "lte"),
+    StatusRule(ChallengeStatus.UPCOMING, "starts_at", "gt"),
+)
+STATUS_WHEN_NO_RULE_HOLDS = ChallengeStatus.OPEN
+
+
 class ChallengeQuerySet(models.QuerySet["Challenge"]):
     def with_status(self) -> ChallengeQuerySet:
-        """Annotate `current_status`, derived from dates and actions, so lists can filter on it in SQL."""
+        """Annotate `current_status` from STATUS_RULES, so lists can filter on it in SQL."""
         now = timezone.now()
         return self.annotate(
             current_status=Case(
-                When(published_at__isnull=True, then=Value(ChallengeStatus.DRAFT)),
-                When(awarded_at__isnull=False, then=Value(ChallengeStatus.AWARDED)),
-                When(ends_at__lte=now, then=Value(ChallengeStatus.CLOSED)),
-                When(starts_at__gt=now, then=Value(ChallengeStatus.UPCOMING)),
-                default=Value(ChallengeStatus.OPEN),
+                *(When(rule.as_q(now), then=Value(rule.status)) for rule in STATUS_RULES),
+                default=Value(STATUS_WHEN_NO_RULE_HOLDS),
                 output_field=models.CharField(),
             )
         )
@@ -58,32 +94,55 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
 class Challenge(models.Model):
     """A machine-learning bounty: rules, dates, limits and prize pool. Status follows dates and actions."""
 
-    slug = models.SlugField(unique=True, max_length=64)
-    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        unique=True,
+        max_length=64,
+        help_text="The challenge's address, /challenges/<slug>/; fixed once published.",
+    )
+    title = models.CharField(max_length=200, help_text="Shown on every page of the challenge.")
     summary = models.CharField(max_length=300, blank=True, help_text="One line shown in the challenge list.")
-    description = models.TextField(help_text="Markdown; rendered sanitised.")
-    organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(
+        help_text="Markdown, rendered sanitised: the task, the data, what to submit, how it is scored."
+    )
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who runs the challenge and answers for its rules.",
+    )
 
-    metric = models.CharField(max_length=32, choices=Metric.choices, default=Metric.ACCURACY)
+    metric = models.CharField(
+        max_length=32,
+        choices=metric_choices(),
+        default=Metric.ACCURACY.value,
+        help_text="How submissions are scored and ranked; fixed once published.",
+    )
     input_spec = models.JSONField(
-        default=dict,
-        help_text='Shape and dtype of one input row, e.g. {"shape": [64], "dtype": "float32"}.',
+        help_text='Shape and dtype of one input row, e.g. {"shape": [64], "dtype": "float32"}.'
     )
     output_spec = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text='Shape of one output row, e.g. {"shape": [10]} for 10 class scores.',
+        help_text='Shape of one output row, e.g. {"shape": [10]} for 10 class scores. Required.'
     )
     accepted_formats = models.JSONField(default=list, help_text="Model formats accepted at upload.")
 
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(help_text="When submissions open (UTC).")
+    ends_at = models.DateTimeField(
+        help_text="When submissions close (UTC) and the private leaderboard is revealed."
+    )
     daily_submission_limit = models.PositiveIntegerField(default=5, help_text="Per contributor, per UTC day.")
     total_submission_limit = models.PositiveIntegerField(default=100, help_text="Per contributor, overall.")
-    publish_policy = models.CharField(
-        max_length=16, choices=PublishPolicy.choices, default=PublishPolicy.IMMEDIATELY
+    final_selection_limit = models.PositiveIntegerField(
+        default=2,
+        help_text="How many final submissions each contributor may select for the private ranking; without "
+        "a selection their best public ones count, so sheer volume cannot buy a lucky private score.",
     )
-    prize_pool = TokenAmountField(help_text="Token base units (18 decimals).")
+    publish_policy = models.CharField(
+        max_length=16,
+        choices=PublishPolicy.choices,
+        default=PublishPolicy.IMMEDIATELY,
+        help_text="When contributors' code and write-ups become public: at once, or when the challenge closes.",
+    )
+    prize_pool = TokenAmountField(help_text="Token base units (18 decimals): 1 token is 10**18.")
 
     architectures = models.JSONField(
         default=dict,
@@ -92,18 +151,17 @@ class Challenge(models.Model):
         '{"mlp": {"in_features": 64, "hidden": 128, "depth": 1, "n_outputs": 10}}.',
     )
     evaluation_queue = models.CharField(
-        max_length=16, choices=EvaluationQueue.choices, default=EvaluationQueue.CPU
+        max_length=16,
+        choices=EvaluationQueue.choices,
+        default=EvaluationQueue.CPU,
+        help_text="Which workers score the submissions: CPU workers, or workers with a GPU.",
     )
     eval_time_limit_seconds = models.PositiveIntegerField(
-        default=60, help_text="Wall time allowed to load the model and predict every hidden row."
+        default=60,
+        help_text="Wall time allowed to load the model and predict every hidden row.",
     )
     eval_memory_limit_mb = models.PositiveIntegerField(
         default=4096, help_text="Memory allowed to the sandboxed run, its runtime (~1 GiB) included."
-    )
-    final_selection_limit = models.PositiveIntegerField(
-        default=2,
-        help_text="How many submissions each contributor may select for the private (final) ranking; without a "
-        "selection their best public ones count. Volume alone then cannot buy a lucky private score.",
     )
     use_ladder = models.BooleanField(
         default=True,
@@ -131,20 +189,14 @@ class Challenge(models.Model):
 
     @property
     def status(self) -> str:
-        """The status now; lists use the SQL annotation from `with_status` instead."""
+        """The status now, from STATUS_RULES; lists use the SQL annotation from `with_status` instead."""
         annotated = getattr(self, "current_status", None)
         if annotated is not None:
             return str(annotated)
         now = timezone.now()
-        if self.published_at is None:
-            return ChallengeStatus.DRAFT
-        if self.awarded_at is not None:
-            return ChallengeStatus.AWARDED
-        if self.ends_at <= now:
-            return ChallengeStatus.CLOSED
-        if self.starts_at > now:
-            return ChallengeStatus.UPCOMING
-        return ChallengeStatus.OPEN
+        return next(
+            (rule.status for rule in STATUS_RULES if rule.holds(self, now)), STATUS_WHEN_NO_RULE_HOLDS
+        )
 
     @property
     def is_open(self) -> bool:
@@ -193,6 +245,11 @@ class Artifact(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     size_bytes = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    touched_at = models.DateTimeField(
+        default=timezone.now,
+        db_index=True,
+        help_text="Last time an upload stored or reused these bytes; the clean-up spares recent ones.",
+    )
 
     def __str__(self) -> str:
         return self.sha256
@@ -200,6 +257,33 @@ class Artifact(models.Model):
     @property
     def relative_path(self) -> str:
         return f"{self.sha256[:2]}/{self.sha256}"
+
+
+class ResourceKind(models.TextChoices):
+    TRAINING_DATA = "training_data", "Training data"
+    STARTER_KIT = "starter_kit", "Starter kit"
+    OTHER = "other", "Other file"
+
+
+class ChallengeResource(models.Model):
+    """A public file of a challenge, offered for download on its Data tab; never the hidden test set."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="resources")
+    artifact = models.ForeignKey(Artifact, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(max_length=255, help_text="The name it downloads under; one per challenge.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown: what the file holds and how to use it.")
+    kind = models.CharField(max_length=16, choices=ResourceKind.choices, default=ResourceKind.TRAINING_DATA)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "filename"], name="one_resource_per_filename")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Participation(models.Model):

@@ -8,6 +8,12 @@ app_name = "bounties"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", challenges.challenge_list_view, name="challenge-list"),
     path("challenges/<slug:slug>/", challenges.challenge_detail_view, name="challenge-detail"),
+    path("challenges/<slug:slug>/data/", challenges.challenge_data_view, name="challenge-data"),
+    path(
+        "challenges/<slug:slug>/data/<str:filename>",
+        challenges.challenge_resource_view,
+        name="challenge-resource",
+    ),
     path("challenges/<slug:slug>/submit/", submissions.submission_create_view, name="submission-create"),
     path("challenges/<slug:slug>/clues/new/", clues.clue_create_view, name="clue-create"),
     path("submissions/<id:submission_id>/", submissions.submission_detail_view, name="submission-detail"),

@@ -187,6 +187,8 @@ MAX_SOURCE_EXPANDED_BYTES = env.int("MAX_SOURCE_EXPANDED_BYTES", default=500 * 1
 MAX_SOURCE_ARCHIVE_MEMBERS = env.int("MAX_SOURCE_ARCHIVE_MEMBERS", default=20_000)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 MAX_HIDDEN_DATASET_BYTES = env.int("MAX_HIDDEN_DATASET_BYTES", default=2 * 1024 * 1024 * 1024)
+# Stored files that no row uses (refused uploads, removed resources) are deleted after this long.
+UNUSED_ARTIFACT_GRACE_SECONDS = env.int("UNUSED_ARTIFACT_GRACE_SECONDS", default=24 * 3600)
 # Uploads above this size are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -266,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.requeue_stalled_evaluations",
         "schedule": env.float("EVAL_REAPER_INTERVAL", default=15.0),
     },
+    "remove-unused-artifacts": {"task": "bounties.tasks.remove_unused_artifacts", "schedule": 3600.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bounties.metrics import Metric
 from bounties.models import (
     Artifact,
     Challenge,
@@ -26,6 +25,7 @@ from bounties.models import (
     Submission,
     SubmissionStatus,
 )
+from evaluation.scoring.metrics import Metric
 
 
 class UserFactory(factory.django.DjangoModelFactory[Any]):
@@ -62,6 +62,9 @@ class ChallengeFactory(factory.django.DjangoModelFactory[Challenge]):
     input_spec = factory.LazyFunction(lambda: {"shape": [64], "dtype": "float32"})
     output_spec = factory.LazyFunction(lambda: {"shape": [10]})
     accepted_formats = factory.LazyFunction(lambda: [ModelFormat.SAFETENSORS, ModelFormat.ONNX])
+    architectures = factory.LazyFunction(
+        lambda: {"mlp": {"in_features": 64, "hidden": 16, "depth": 1, "n_outputs": 10}}
+    )
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
     daily_submission_limit = 5

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import django_filters
 
-from bounties.metrics import Metric
 from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
+from evaluation.scoring.metrics import metric_choices
 
 
 class ChallengeFilter(django_filters.FilterSet):
     # `current_status` is the SQL annotation from the challenge_list selector, so this filters in the DB.
     status = django_filters.ChoiceFilter(field_name="current_status", choices=ChallengeStatus.choices)
-    metric = django_filters.ChoiceFilter(choices=Metric.choices)
+    metric = django_filters.ChoiceFilter(choices=metric_choices())
 
     class Meta:
         model = Challenge

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import QuerySet, TextChoices
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -25,7 +26,6 @@ from rest_framework.views import set_rollback
 from bounties.api import serializers as api
 from bounties.api.filters import ChallengeFilter, ClueFilter, SubmissionFilter
 from bounties.errors import ApplicationError
-from bounties.metrics import Metric
 from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
 from bounties.selectors.challenges import challenge_get_visible, challenge_list
 from bounties.selectors.clues import clue_get, clue_list
@@ -37,6 +37,7 @@ from bounties.services.clues import clue_create
 from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from clueboard.ids import ROW_ID_PATTERN
+from evaluation.scoring.metrics import metric_choices
 
 ERROR_RESPONSES: dict[int, OpenApiResponse] = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid input or upload (wrong file type)."),
@@ -55,11 +56,9 @@ DETAIL_ERRORS: dict[int, OpenApiResponse] = {
 }
 
 
-def any_or_one_of(name: str, choices: type[TextChoices], description: str) -> OpenApiParameter:
-    """A choice filter as it behaves: empty or absent means any, else one of the choices."""
-    return OpenApiParameter(
-        name, str, OpenApiParameter.QUERY, enum=["", *choices.values], description=description
-    )
+def any_or_one_of(name: str, values: Sequence[str], description: str) -> OpenApiParameter:
+    """A choice filter as it behaves: empty or absent means any, else one of the values."""
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, enum=["", *values], description=description)
 
 
 def row_id(name: str = "id") -> OpenApiParameter:
@@ -94,8 +93,10 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
     list=extend_schema(
         responses={200: api.ChallengeListSerializer(many=True), **LIST_ERRORS},
         parameters=[
-            any_or_one_of("status", ChallengeStatus, "Only challenges in this status."),
-            any_or_one_of("metric", Metric, "Only challenges scored by this metric."),
+            any_or_one_of("status", ChallengeStatus.values, "Only challenges in this status."),
+            any_or_one_of(
+                "metric", [value for value, _ in metric_choices()], "Only challenges scored by this metric."
+            ),
         ],
     )
 )
@@ -143,7 +144,7 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
 @extend_schema_view(
     list=extend_schema(
         responses={200: api.SubmissionSerializer(many=True), **LIST_ERRORS},
-        parameters=[any_or_one_of("status", SubmissionStatus, "Only submissions in this status.")],
+        parameters=[any_or_one_of("status", SubmissionStatus.values, "Only submissions in this status.")],
     )
 )
 class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):

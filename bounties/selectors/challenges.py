@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from bounties.errors import NotFound
-from bounties.models import Challenge, ChallengeStatus
+from bounties.models import Challenge, ChallengeResource, ChallengeStatus
 from bounties.selectors.visibility import overseen_challenges_q
 
 
@@ -39,3 +39,16 @@ def challenge_get_visible(*, slug: str, viewer: object | None = None) -> Challen
     if challenge is None:
         raise NotFound(f"There is no challenge '{slug}'.")
     return challenge
+
+
+def challenge_resources(*, challenge: Challenge) -> QuerySet[ChallengeResource]:
+    """The challenge's public files with their artifacts, in the order they were added."""
+    return ChallengeResource.objects.filter(challenge=challenge).select_related("artifact")
+
+
+def challenge_resource_get(*, challenge: Challenge, filename: str) -> ChallengeResource:
+    """One public file of a challenge the caller has already found visible; raises NotFound."""
+    resource = challenge_resources(challenge=challenge).filter(filename=filename).first()
+    if resource is None:
+        raise NotFound(f"'{challenge.title}' offers no file named '{filename}'.")
+    return resource

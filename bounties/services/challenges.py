@@ -2,66 +2,113 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from bounties.errors import ApplicationError, InvalidTransition
-from bounties.models import Challenge, ChallengeStatus, HiddenDataset, ModelFormat
+from bounties.models import Challenge, ChallengeStatus, HiddenDataset
+from bounties.services.challenge_settings import (
+    ChallengeSettings,
+    canonical_architectures,
+    challenge_check_settings,
+    challenge_settings_of,
+)
+from bounties.services.datasets import hidden_dataset_read
+from evaluation.scoring.metrics import labels_problem
 
-ALLOWED_INPUT_DTYPES = ("float32", "float64", "int64", "int32", "uint8")
-
-
-def challenge_validate_settings(
-    *,
-    input_spec: dict[str, Any],
-    output_spec: dict[str, Any],
-    accepted_formats: list[str],
-    starts_at: datetime | None,
-    ends_at: datetime | None,
-) -> None:
-    """Check the organizer's settings; raises ApplicationError naming the field at fault."""
-    _check_shape(input_spec, "input_spec", required=True)
-    if input_spec.get("dtype", "float32") not in ALLOWED_INPUT_DTYPES:
-        raise ApplicationError(
-            f"input_spec dtype must be one of {', '.join(ALLOWED_INPUT_DTYPES)}.", field="input_spec"
-        )
-    _check_shape(output_spec, "output_spec", required=False)
-    valid_formats = set(ModelFormat.values)
-    if not accepted_formats or not set(accepted_formats) <= valid_formats:
-        raise ApplicationError(
-            f"Accept at least one model format among: {', '.join(sorted(valid_formats))}.",
-            field="accepted_formats",
-        )
-    if starts_at and ends_at and ends_at <= starts_at:
-        raise ApplicationError("The challenge must end after it starts.", field="ends_at")
+# What decides a score, and the address that attestations and commitments name: fixed once published.
+FIXED_ONCE_PUBLISHED = ("slug", "metric", "input_shape", "input_dtype", "output_shape", "architectures")
 
 
-def _check_shape(spec: dict[str, Any], field: str, *, required: bool) -> None:
-    if not isinstance(spec, dict):
-        raise ApplicationError(f'{field} must be an object such as {{"shape": [64]}}.', field=field)
-    shape = spec.get("shape")
-    if shape is None and not required:
+def challenge_check_changes(*, challenge: Challenge | None, settings: ChallengeSettings) -> None:
+    """What challenge_create (no challenge) or challenge_update checks, without writing; raises ApplicationError.
+
+    Once published, the settings that decide a score (and the slug) are fixed: changing them would make
+    earlier scores incomparable with later ones.
+    """
+    challenge_check_settings(settings=settings)
+    _check_slug_free(settings.slug, challenge_id=challenge.pk if challenge is not None else None)
+    if challenge is None or challenge.published_at is None:
         return
-    if not isinstance(shape, list) or not shape or not all(isinstance(d, int) and d > 0 for d in shape):
-        raise ApplicationError(f"{field} needs a 'shape': a list of positive integers.", field=field)
+    current = challenge_settings_of(challenge)
+    for name in FIXED_ONCE_PUBLISHED:
+        if _comparable(settings, name) != _comparable(current, name):
+            label = name.replace("_", " ")
+            raise ApplicationError(f"The {label} cannot change once the challenge is published.", field=name)
+
+
+@transaction.atomic
+def challenge_create(*, organizer: Any, settings: ChallengeSettings) -> Challenge:
+    """Create a draft challenge from checked settings; raises ApplicationError naming the setting at fault."""
+    challenge_check_changes(challenge=None, settings=settings)
+    return Challenge.objects.create(organizer=organizer, **settings.model_fields())
+
+
+@transaction.atomic
+def challenge_update(
+    *, challenge: Challenge, settings: ChallengeSettings, organizer: Any = None
+) -> Challenge:
+    """Replace a challenge's settings with checked ones (see challenge_check_changes); raises ApplicationError."""
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    challenge_check_changes(challenge=locked, settings=settings)
+    for name, value in settings.model_fields().items():
+        setattr(locked, name, value)
+    if organizer is not None:
+        locked.organizer = organizer
+    locked.save()
+    return locked
+
+
+def _comparable(settings: ChallengeSettings, name: str) -> Any:
+    value = getattr(settings, name)
+    return canonical_architectures(value) if name == "architectures" else value
+
+
+def _check_slug_free(slug: str, *, challenge_id: int | None) -> None:
+    others = Challenge.objects.filter(slug=slug)
+    if challenge_id is not None:
+        others = others.exclude(pk=challenge_id)
+    if others.exists():
+        raise ApplicationError(f"Another challenge already has the slug '{slug}'.", field="slug")
 
 
 @transaction.atomic
 def challenge_publish(*, challenge: Challenge) -> Challenge:
-    """Make a draft visible; it opens at its start date. Raises InvalidTransition or ApplicationError."""
+    """Make a draft visible; it opens at its start date. Raises InvalidTransition or ApplicationError.
+
+    A challenge is published only if it can score what it accepts: its settings pass the checks (each
+    architecture built and probed), and its hidden set fits the input shape and the metric.
+    """
     locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
     if locked.published_at is not None:
         raise InvalidTransition("The challenge is already published.")
-    if not HiddenDataset.objects.filter(challenge=locked).exists():
-        raise ApplicationError("Upload the hidden test set before publishing the challenge.")
     if locked.ends_at <= timezone.now():
         raise ApplicationError("The challenge's end date has passed; move it before publishing.")
+    challenge_check_settings(settings=challenge_settings_of(locked))
+    _check_hidden_set_scorable(locked)
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at", "updated_at"])
     return locked
+
+
+def _check_hidden_set_scorable(challenge: Challenge) -> None:
+    dataset = HiddenDataset.objects.filter(challenge=challenge).first()
+    if dataset is None:
+        raise ApplicationError("Upload the hidden test set before publishing the challenge.")
+    input_shape = list(challenge.input_spec["shape"])
+    if list(dataset.input_shape) != input_shape:
+        raise ApplicationError(
+            f"The hidden test set's rows have shape {list(dataset.input_shape)}, but the input shape is "
+            f"{input_shape}: upload a matching set or change the input shape."
+        )
+    arrays, public_mask = hidden_dataset_read(dataset=dataset)
+    for part, mask in (("public", public_mask), ("private", ~public_mask)):
+        problem = labels_problem(challenge.metric, arrays.labels[mask], challenge.output_spec["shape"])
+        if problem is not None:
+            raise ApplicationError(f"The hidden test set's {part} part cannot be scored: {problem}")
 
 
 @transaction.atomic

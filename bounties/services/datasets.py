@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +18,7 @@ from django.db import transaction
 
 from bounties import hidden_data
 from bounties.errors import ApplicationError, FileTooLarge, InvalidUpload
-from bounties.models import Challenge, ChallengeStatus, HiddenDataset
+from bounties.models import Artifact, Challenge, ChallengeStatus, HiddenDataset
 
 DEFAULT_PUBLIC_FRACTION = 0.3
 
@@ -51,6 +52,7 @@ def hidden_dataset_prepare(*, upload: UploadedFile, input_spec: dict[str, Any]) 
     try:
         arrays = _read_checked(temp_path, file_format, input_spec)
         sha256 = hidden_data.sha256_of_file(temp_path)
+        _refuse_public_bytes(sha256)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
@@ -129,6 +131,18 @@ def hidden_dataset_upload(
     )
 
 
+def hidden_dataset_read(*, dataset: HiddenDataset) -> tuple[hidden_data.HiddenArrays, np.ndarray]:
+    """The stored arrays and the public-row mask, for the trusted side's own checks; never for a page.
+
+    Raises ApplicationError when the stored file cannot be read.
+    """
+    try:
+        arrays = hidden_data.read_hidden_arrays(hidden_dataset_path(dataset), dataset.file_format)
+    except (hidden_data.HiddenDataError, OSError) as exc:
+        raise ApplicationError(f"The stored hidden test set cannot be read: {exc}") from exc
+    return arrays, hidden_data.public_row_mask(arrays.n_rows, dataset.public_fraction, dataset.split_seed)
+
+
 def hidden_dataset_root() -> Path:
     return Path(settings.HIDDEN_DATA_ROOT)
 
@@ -159,6 +173,16 @@ def _read_checked(path: Path, file_format: str, input_spec: dict[str, Any]) -> h
             field="file",
         )
     return arrays
+
+
+def _refuse_public_bytes(sha256: str) -> None:
+    """A file the platform already offers (a resource, a submission, a clue attachment) is not hidden."""
+    if Artifact.objects.filter(sha256=sha256).exists():
+        raise InvalidUpload(
+            "These exact bytes are already stored as a public file on the platform (a challenge resource, a "
+            "submission or a clue attachment), so they cannot be a hidden test set.",
+            field="file",
+        )
 
 
 def _move_into_hidden_root(temp_path: Path, stored_name: str) -> None:

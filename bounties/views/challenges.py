@@ -1,22 +1,27 @@
-"""The challenge list and the challenge page with its rules, leaderboard, chart and clues."""
+"""The challenge list, and the challenge page's tabs: overview (rules, leaderboard, chart, clues) and data."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bounties.forms import ChallengeFilterForm
 from bounties.models import Challenge
-from bounties.selectors.challenges import challenge_get_visible, challenge_list
+from bounties.selectors.challenges import (
+    challenge_get_visible,
+    challenge_list,
+    challenge_resource_get,
+    challenge_resources,
+)
 from bounties.selectors.clues import clue_list
 from bounties.selectors.leaderboard import PRIVATE, ScorePoint, leaderboard_for, score_history
 from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submissions_of_contributor
 from bounties.services.uploads import accepted_formats_text
-from bounties.views.common import application_errors_as_pages
+from bounties.views.common import application_errors_as_pages, artifact_download
 
 CHALLENGES_PER_PAGE = 20
 LEADERBOARD_SIZE = 100
@@ -67,6 +72,7 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "challenge": challenge,
         "hidden_dataset": getattr(challenge, "hidden_dataset", None),
         "accepted_formats": accepted_formats_text(challenge.accepted_formats),
+        "n_resources": challenge_resources(challenge=challenge).count(),
         "leaderboard": leaderboard,
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
         "score_points": _chart_points(score_history(challenge)),
@@ -74,3 +80,27 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_detail.html", context)
+
+
+@application_errors_as_pages
+def challenge_data_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Data tab: the public files to download, and what the hidden test set is (never the file)."""
+    challenge = challenge_get_visible(slug=slug, viewer=request.user)
+    resources = list(challenge_resources(challenge=challenge))
+    context = {
+        "challenge": challenge,
+        "hidden_dataset": getattr(challenge, "hidden_dataset", None),
+        "accepted_formats": accepted_formats_text(challenge.accepted_formats),
+        "resources": resources,
+        "n_resources": len(resources),
+        **_own_context(request, challenge),
+    }
+    return render(request, "bounties/challenge_data.html", context)
+
+
+@application_errors_as_pages
+def challenge_resource_view(request: HttpRequest, slug: str, filename: str) -> FileResponse:
+    """Download a public file of a challenge the viewer may see. Only resources: no path reaches a hidden set."""
+    challenge = challenge_get_visible(slug=slug, viewer=request.user)
+    resource = challenge_resource_get(challenge=challenge, filename=filename)
+    return artifact_download(resource.artifact, resource.filename)

@@ -8,10 +8,11 @@ config ever reaches an import, `getattr` or `eval`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -95,6 +96,9 @@ class Architecture:
     ranges: Mapping[str, IntRange]
     enums: Mapping[str, tuple[str, ...]]
     build: Callable[[Any], nn.Module]
+    # For the organizer's form: what the network is, and what each config field sets.
+    summary: str = ""
+    field_help: Mapping[str, str] = field(default_factory=dict)
 
 
 REGISTRY: dict[str, Architecture] = {
@@ -109,6 +113,14 @@ REGISTRY: dict[str, Architecture] = {
         },
         enums={"activation": tuple(ACTIVATIONS)},
         build=MLP,
+        summary="Multilayer perceptron: the row flattened, `depth` hidden layers, then a linear output layer.",
+        field_help={
+            "in_features": "values in one input row (the product of the input shape)",
+            "hidden": "units in each hidden layer",
+            "depth": "number of hidden layers (0: a linear model)",
+            "n_outputs": "values in one output row (the product of the output shape)",
+            "activation": "non-linearity after each hidden layer",
+        },
     ),
     "cnn": Architecture(
         name="cnn",
@@ -125,8 +137,53 @@ REGISTRY: dict[str, Architecture] = {
         },
         enums={},
         build=CNN,
+        summary="Small convolutional network: three 3x3 convolution stages with max-pooling, then two linear "
+        "layers. Input rows are read as channels x height x width.",
+        field_help={
+            "in_channels": "image channels (1 grey, 3 colour)",
+            "height": "image height in pixels (at least 8)",
+            "width": "image width in pixels (at least 8)",
+            "channels_1": "channels of the first convolution stage",
+            "channels_2": "channels of the second convolution stage",
+            "channels_3": "channels of the third convolution stage",
+            "hidden": "units of the hidden linear layer",
+            "n_outputs": "values in one output row (the product of the output shape)",
+        },
     ),
 }
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One field of an architecture's config, as a form shows it: an integer range or a choice."""
+
+    name: str
+    help: str
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+
+
+def config_fields(architecture_name: str) -> list[ConfigField]:
+    """The fields of a registered architecture's config, in declaration order."""
+    architecture = REGISTRY[architecture_name]
+    described = []
+    for config_field in fields(architecture.config_type):
+        name = config_field.name
+        allowed = architecture.ranges.get(name)
+        default = None if config_field.default is MISSING else config_field.default
+        described.append(
+            ConfigField(
+                name=name,
+                help=architecture.field_help.get(name, ""),
+                low=allowed.low if allowed else None,
+                high=allowed.high if allowed else None,
+                choices=tuple(architecture.enums.get(name, ())),
+                default=default,
+            )
+        )
+    return described
 
 
 def parse_config(architecture_name: str, raw: Mapping[str, Any]) -> Any:
@@ -136,7 +193,7 @@ def parse_config(architecture_name: str, raw: Mapping[str, Any]) -> Any:
         raise ArchitectureConfigError(
             f"Unknown architecture '{architecture_name}'; the registry has {', '.join(sorted(REGISTRY))}."
         )
-    names = {f.name for f in fields(architecture.config_type)}
+    names = {config_field.name for config_field in fields(architecture.config_type)}
     unknown = set(raw) - names
     if unknown:
         raise ArchitectureConfigError(
@@ -154,7 +211,59 @@ def parse_config(architecture_name: str, raw: Mapping[str, Any]) -> Any:
     return architecture.config_type(**raw)
 
 
+def canonical_config(architecture_name: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The config with every field, defaults filled in, so that two ways of writing it compare equal."""
+    return asdict(parse_config(architecture_name, raw))
+
+
 def build_model(architecture_name: str, raw_config: Mapping[str, Any]) -> nn.Module:
     """A fresh, untrained module of a registered architecture, in eval mode."""
     config = parse_config(architecture_name, raw_config)
     return REGISTRY[architecture_name].build(config).eval()
+
+
+def parameter_count(architecture_name: str, raw_config: Mapping[str, Any]) -> int:
+    """How many weights the architecture has with this config, counted without allocating them."""
+    config = parse_config(architecture_name, raw_config)
+    with torch.device("meta"):
+        skeleton = REGISTRY[architecture_name].build(config)
+    return sum(parameter.numel() for parameter in skeleton.parameters())
+
+
+def check_architecture(
+    architecture_name: str,
+    raw_config: Mapping[str, Any],
+    *,
+    input_shape: Sequence[int],
+    input_dtype: str,
+    output_shape: Sequence[int],
+    max_parameters: int,
+) -> None:
+    """Build the architecture and run one all-zero input row through it, as a worker's probe would.
+
+    Raises ArchitectureConfigError unless it builds, takes a row of `input_shape` in `input_dtype`, and
+    answers with a row of `output_shape`; the message is for the organizer.
+    """
+    n_parameters = parameter_count(architecture_name, raw_config)
+    if n_parameters > max_parameters:
+        raise ArchitectureConfigError(
+            f"{architecture_name} with this config has {n_parameters:,} weights; a weights file of more than "
+            f"{max_parameters:,} weights (the model upload limit) could not be uploaded."
+        )
+    model = build_model(architecture_name, raw_config)
+    # The same array the worker makes: the hidden inputs are cast to the challenge's input dtype.
+    zero_row = torch.from_numpy(np.zeros((1, *input_shape), dtype=input_dtype))
+    try:
+        with torch.inference_mode():
+            output = model(zero_row)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise ArchitectureConfigError(
+            f"{architecture_name} does not take input rows of shape {list(input_shape)} ({input_dtype}): "
+            f"{reason}"
+        ) from exc
+    if list(output.shape) != [1, *output_shape]:
+        raise ArchitectureConfigError(
+            f"{architecture_name} answers a row of shape {list(input_shape)} with shape "
+            f"{list(output.shape[1:])}, not the output shape {list(output_shape)}."
+        )

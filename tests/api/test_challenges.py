@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bounties.metrics import Metric
+from evaluation.scoring.metrics import Metric
 from tests.factories import ChallengeFactory, HiddenDatasetFactory, SubmissionFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bounties.metrics import Metric
 from bounties.models import SubmissionStatus
+from evaluation.scoring.metrics import Metric
 from tests.factories import ChallengeFactory, ScoredSubmissionFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,20 +1,19 @@
-"""Challenge status follows the dates and the organizer's actions."""
+"""Challenge status follows the dates and the organizer's actions, by rules written once."""
 
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bounties import models
 from bounties.errors import ApplicationError, InvalidTransition
 from bounties.models import Challenge, ChallengeStatus
-from bounties.services.challenges import (
-    challenge_close_now,
-    challenge_mark_awarded,
-    challenge_publish,
-    challenge_validate_settings,
-)
-from tests.factories import ChallengeFactory, HiddenDatasetFactory
+from bounties.services.challenges import challenge_close_now, challenge_mark_awarded, challenge_publish
+from bounties.services.datasets import hidden_dataset_upload
+from tests.factories import ChallengeFactory, npz_bytes
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -43,11 +42,33 @@ def test_status_in_python_and_sql_agree(fields: dict[str, object], expected: str
     assert annotated.current_status == expected
 
 
+def test_one_rule_table_decides_the_status_in_sql_and_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Change the rules in their one place and both readings follow: no second copy to forget."""
+    ended_and_awarded = ChallengeFactory.create(
+        starts_at=NOW - timedelta(days=2), ends_at=NOW - timedelta(days=1), awarded_at=NOW
+    )
+    assert ended_and_awarded.status == ChallengeStatus.AWARDED
+    closed_first = tuple(sorted(models.STATUS_RULES, key=lambda rule: rule.status != ChallengeStatus.CLOSED))
+    monkeypatch.setattr(models, "STATUS_RULES", closed_first)
+
+    fresh = Challenge.objects.get(pk=ended_and_awarded.pk)
+    annotated: Any = Challenge.objects.with_status().get(pk=ended_and_awarded.pk)
+    assert fresh.status == annotated.current_status == ChallengeStatus.CLOSED
+
+
+def _labelled_rows(n_rows: int = 40) -> SimpleUploadedFile:
+    rng = np.random.default_rng(0)
+    labels = np.arange(n_rows) % 10
+    return SimpleUploadedFile(
+        "hidden.npz", npz_bytes(inputs=rng.random((n_rows, 64), dtype=np.float32), labels=labels)
+    )
+
+
 def test_publish_needs_the_hidden_set_and_happens_once() -> None:
     challenge = ChallengeFactory.create(published_at=None)
     with pytest.raises(ApplicationError, match="Upload the hidden test set"):
         challenge_publish(challenge=challenge)
-    HiddenDatasetFactory.create(challenge=challenge)
+    hidden_dataset_upload(challenge=challenge, upload=_labelled_rows())
     assert challenge_publish(challenge=challenge).status == ChallengeStatus.OPEN
     with pytest.raises(InvalidTransition):
         challenge_publish(challenge=challenge)
@@ -62,31 +83,6 @@ def test_close_now_then_award() -> None:
     assert challenge_mark_awarded(challenge=closed).status == ChallengeStatus.AWARDED
     with pytest.raises(InvalidTransition):
         challenge_close_now(challenge=closed)
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field"),
-    [
-        ({"input_spec": {}}, "input_spec"),
-        ({"input_spec": {"shape": [0]}}, "input_spec"),
-        ({"input_spec": {"shape": [64], "dtype": "object"}}, "input_spec"),
-        ({"output_spec": {"shape": "ten"}}, "output_spec"),
-        ({"accepted_formats": ["pickle"]}, "accepted_formats"),
-        ({"ends_at": NOW - timedelta(days=30)}, "ends_at"),
-    ],
-)
-def test_settings_validation_names_the_field(overrides: dict[str, object], field: str) -> None:
-    arguments: dict[str, object] = {
-        "input_spec": {"shape": [64], "dtype": "float32"},
-        "output_spec": {"shape": [10]},
-        "accepted_formats": ["onnx"],
-        "starts_at": NOW,
-        "ends_at": NOW + timedelta(days=1),
-    }
-    arguments.update(overrides)
-    with pytest.raises(ApplicationError) as error:
-        challenge_validate_settings(**arguments)  # type: ignore[arg-type]
-    assert error.value.field == field
 
 
 def test_prize_pool_keeps_full_uint256_precision() -> None:

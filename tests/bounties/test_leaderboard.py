@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bounties.metrics import Metric
 from bounties.models import Challenge, SubmissionStatus
 from bounties.selectors.leaderboard import PRIVATE, PUBLIC, leaderboard_for, score_history
 from bounties.services.challenges import challenge_close_now
+from evaluation.scoring.metrics import Metric
 from tests.factories import ChallengeFactory, ScoredSubmissionFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

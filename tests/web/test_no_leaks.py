@@ -125,3 +125,35 @@ def test_superusers_oversee_every_challenge(client: Client) -> None:
     assert client.get(reverse("bounties:challenge-detail", args=[draft.slug])).status_code == 200
     assert client.get(reverse("bounties:submission-detail", args=[unpublished.pk])).status_code == 200
     assert api.get("/api/v1/submissions/").json()["count"] == 1
+
+
+def test_the_admin_shows_organizers_the_submissions_of_their_own_challenges_only(client: Client) -> None:
+    from tests.admin_pages import organizer_user
+
+    organizer = organizer_user("olga")
+    own = ScoredSubmissionFactory.create(
+        challenge=ChallengeFactory.create(organizer=organizer, title="Olga's"), private_score=0.123456
+    )
+    other = ScoredSubmissionFactory.create(
+        challenge=ChallengeFactory.create(title="Someone else's"), private_score=0.654321
+    )
+    client.force_login(organizer)
+
+    listing = client.get(reverse("admin:bounties_submission_changelist"))
+    page = listing.content.decode()
+
+    assert listing.status_code == 200
+    assert "0.123456" in page and "0.654321" not in page
+    assert "Someone else" not in page  # not even in the challenge filter
+    assert client.get(reverse("admin:bounties_submission_change", args=[other.pk])).status_code == 302
+    assert client.get(reverse("admin:bounties_submission_change", args=[own.pk])).status_code == 200
+
+
+def test_superusers_see_every_submission_in_the_admin(client: Client) -> None:
+    ScoredSubmissionFactory.create(private_score=0.123456)
+    ScoredSubmissionFactory.create(private_score=0.654321)
+    client.force_login(UserFactory.create(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:bounties_submission_changelist")).content.decode()
+
+    assert "0.123456" in page and "0.654321" in page

@@ -9,7 +9,8 @@ from bounties.demo import seed_demo_challenge
 
 class Command(BaseCommand):
     help = (
-        "Create the demo challenge 'digits' with scikit-learn's digits as its hidden test set (idempotent)."
+        "Create the demo challenge 'digits': a hidden set of degraded digits made from a secret seed, a public "
+        "training split and a starter script (idempotent)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
