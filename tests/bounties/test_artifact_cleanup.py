@@ -3,6 +3,7 @@ period, that never removes bytes an upload is about to use."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -20,6 +21,7 @@ from django.utils import timezone
 from bounties.errors import SubmissionLimitReached
 from bounties.models import Artifact, ChallengeResource, ClueAttachment
 from bounties.services import artifact_cleanup
+from bounties.services import submissions as submissions_service
 from bounties.services.artifact_cleanup import artifacts_remove_unused
 from bounties.services.artifacts import artifact_path, artifact_store
 from bounties.services.submissions import submission_create
@@ -55,32 +57,54 @@ def age_file(path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_a_refused_upload_leaves_a_file_that_is_removed_after_the_grace_period(
-    settings: LazySettings,
-) -> None:
+def test_a_submission_refused_at_its_limit_stores_no_file(settings: LazySettings) -> None:
     challenge = ChallengeFactory.create(daily_submission_limit=1)
     contributor = UserFactory.create()
     submission_create(challenge=challenge, contributor=contributor, model_file=model_upload())
+    refused_bytes = safetensors_bytes({"weight": np.ones((10, 64), dtype=np.float32)})
+
+    with pytest.raises(SubmissionLimitReached):
+        submission_create(
+            challenge=challenge, contributor=contributor, model_file=model_upload(content=refused_bytes)
+        )
+
+    assert len(list(Path(settings.ARTIFACT_ROOT).glob("??/*"))) == Artifact.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_upload_refused_after_its_file_was_stored_is_removed_after_the_grace_period(
+    settings: LazySettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads raced for the last slot: the loser passed the early check, its file was stored, and
+    the count under the lock refused it. The file stays until the clean-up's grace period has passed."""
+    challenge = ChallengeFactory.create(daily_submission_limit=1)
+    contributor = UserFactory.create()
+    submission_create(challenge=challenge, contributor=contributor, model_file=model_upload())
+    checks = iter(
+        [False, True]
+    )  # the early check passes (as it did for the race's loser), the locked one counts
+    real_check = submissions_service._refuse_when_out_of_quota
+    monkeypatch.setattr(
+        submissions_service,
+        "_refuse_when_out_of_quota",
+        lambda **kwargs: real_check(**kwargs) if next(checks) else None,
+    )
     refused_bytes = safetensors_bytes({"weight": np.ones((10, 64), dtype=np.float32)})
     with pytest.raises(SubmissionLimitReached):
         submission_create(
             challenge=challenge, contributor=contributor, model_file=model_upload(content=refused_bytes)
         )
-    files = sorted(p for p in Path(settings.ARTIFACT_ROOT).glob("??/*"))
-    assert len(files) == 2 and Artifact.objects.count() == 1  # the refused file has no row
-    stray = next(p for p in files if not Artifact.objects.filter(sha256=p.name).exists())
+    stray = Artifact.objects.get(sha256=hashlib.sha256(refused_bytes).hexdigest())
 
     assert artifacts_remove_unused(grace=GRACE).files_removed == 0  # within the grace period
-    age_file(stray)
-    for kept in files:
-        if kept != stray:
-            age_file(kept)  # old, but its row is used by the first submission
+    for artifact in Artifact.objects.all():
+        age(artifact)  # old, though the first submission's is still used
     cleanup = artifacts_remove_unused(grace=GRACE)
 
-    assert (cleanup.rows_removed, cleanup.files_removed) == (0, 1)
-    assert not stray.exists()
-    assert [p for p in files if p.exists()] == [p for p in files if p != stray]
-    assert not Artifact.objects.filter(sha256=stray.name).exists()
+    assert (cleanup.rows_removed, cleanup.files_removed) == (1, 0)  # its row, and the file with it
+    assert not artifact_path(stray).exists()
+    assert not Artifact.objects.filter(pk=stray.pk).exists()
+    assert Artifact.objects.count() == 1
 
 
 @pytest.mark.django_db
