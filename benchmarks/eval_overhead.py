@@ -300,10 +300,11 @@ def overhead_ratio(
 # ---- the demo MLP: per submission, and two worker processes --------------------------------------
 
 
-def demo_mlp_file(folder: Path) -> Path:
+def demo_mlp_file(folder: Path, config: dict[str, Any]) -> Path:
+    """Weights for the demo challenge's own MLP (its config, from the challenge), trained briefly."""
     from evaluation import examples
 
-    model = examples.train_on_digits(examples.seeded_model("mlp", examples.DIGITS_MLP, seed=SEED))
+    model = examples.train_on_digits(examples.seeded_model("mlp", config, seed=SEED))
     return examples.save_weights(model, folder / "digits-mlp.safetensors", "mlp")
 
 
@@ -434,7 +435,7 @@ def demo_mlp(root: Path) -> None:
     from bounties.demo import seed_demo_challenge
 
     demo, _ = seed_demo_challenge()
-    path = demo_mlp_file(root / "workload")
+    path = demo_mlp_file(root / "workload", demo.architectures["mlp"])
     mlp_seconds_per_submission(demo, path)
     mlp_throughput(root, demo, path)
 

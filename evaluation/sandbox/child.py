@@ -146,6 +146,7 @@ def run_job(job: dict[str, Any], status: StatusChannel) -> None:
         output_shape=job.get("output_shape"),
         batch_size=int(job["batch_size"]),
         on_progress=status.progress,
+        one_shape=device == "cuda",
     )
     np.save(JOB_OUT / "predictions.npy", predictions, allow_pickle=False)
 

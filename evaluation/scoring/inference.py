@@ -21,13 +21,20 @@ def run_inference(
     output_shape: Sequence[int] | None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_progress: ProgressCallback | None = None,
+    one_shape: bool = False,
 ) -> np.ndarray:
-    """Predictions for every row, as float32; raises ScoringError(INPUT_SHAPE or OUTPUT)."""
+    """Predictions for every row, as float32; raises ScoringError(INPUT_SHAPE or OUTPUT).
+
+    `one_shape` (GPU jobs): every batch, the probe's too, has the full batch size, and batches are read
+    ahead in a thread, so CUDA plans kernels for one shape and copies overlap compute. On the CPU both
+    would only add work and take a core from the model, so batches are read in turn, as they come.
+    """
     n_rows = int(inputs.shape[0])
     size = min(batch_size, n_rows)
-    check_shapes_before_the_run(predictor, inputs, output_shape=output_shape, rows=size)
+    check_shapes_before_the_run(predictor, inputs, output_shape=output_shape, rows=size if one_shape else 1)
     predictions: np.ndarray | None = None
-    for start, batch in _batches(inputs, size):
+    batches = _batches_of_one_shape(inputs, size) if one_shape else _batches_in_turn(inputs, size)
+    for start, batch in batches:
         outputs = _predict_batch(predictor, batch)
         check_output_batch(outputs, expected_rows=len(batch), output_shape=output_shape)
         rows = min(size, n_rows - start)
@@ -40,7 +47,12 @@ def run_inference(
     return predictions
 
 
-def _batches(inputs: np.ndarray, size: int) -> Iterator[tuple[int, np.ndarray]]:
+def _batches_in_turn(inputs: np.ndarray, size: int) -> Iterator[tuple[int, np.ndarray]]:
+    for start in range(0, len(inputs), size):
+        yield start, np.ascontiguousarray(inputs[start : start + size])
+
+
+def _batches_of_one_shape(inputs: np.ndarray, size: int) -> Iterator[tuple[int, np.ndarray]]:
     """(first row, batch) for every batch, all of one size: the last is padded with zero rows, so the
     runtimes plan their kernels for one shape only. Each batch is read from the (memory-mapped) file
     while the model works on the one before."""
