@@ -294,6 +294,12 @@ if not DEBUG:
     refuse_development_evaluator_key(EVALUATOR_PRIVATE_KEY)
 ATTESTATION_CHAIN_ID = env.int("ATTESTATION_CHAIN_ID", default=31337)
 
+# ---- The chain ---------------------------------------------------------------------------------------
+# The EVM node the platform reads and writes through (`make run` starts anvil here), and the chain id it
+# must serve: nothing is signed for another chain.
+CHAIN_RPC_URL = env.str("CHAIN_RPC_URL", default="http://127.0.0.1:8545" if DEBUG else "")
+CHAIN_ID = env.int("CHAIN_ID", default=31337)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,4 +1,4 @@
-"""What the platform stores about the chain: the relayer's nonces."""
+"""The relayer's nonces: one locked row per sending account and chain."""
 
 from __future__ import annotations
 
