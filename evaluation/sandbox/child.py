@@ -164,7 +164,10 @@ def main() -> int:
         return 0  # the pool shut this spare down before giving it a job
     job = json.loads(line)
     apply_limits(job["rlimits"])
-    status.send(seccomp=install_seccomp_filter())
+    locked_down = install_seccomp_filter()
+    status.send(seccomp=locked_down)
+    if job["require_seccomp"] and not locked_down:
+        return 4  # the worker promised seccomp: the submitted file is not opened without it
     try:
         run_job(job, status)
     except ScoringError as exc:

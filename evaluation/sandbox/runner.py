@@ -257,6 +257,7 @@ class WarmSandbox:
 
     def _follow(self, job: SandboxJob, deadline: float, on_progress: ProgressCallback | None) -> None:
         """Read the job's status lines until it is done; raises ScoringError or MalformedStatus."""
+        self._check_lock_down(self._next_message(deadline), deadline)
         done_so_far = 0
         while True:
             message = self._next_message(deadline)
@@ -272,8 +273,25 @@ class WarmSandbox:
                 raise ScoringError(message.failure, f"sandbox said: {message.detail!r}")
             elif isinstance(message, Done):
                 return
-            elif not isinstance(message, Loaded | Locked):
+            elif not isinstance(message, Loaded):
                 raise MalformedStatus(f"{type(message).__name__} during a job")
+
+    def _check_lock_down(self, message: StatusMessage | None, deadline: float) -> None:
+        """The job's first line is the harness's own report of its lock-down, sent before it opens the
+        submitted file, so nothing of the submission can have written it. Any later report is malformed.
+
+        Raises ScoringError(INFRASTRUCTURE) when this worker promised seccomp and the harness could not
+        install it (the harness then stops before the model), or MalformedStatus for anything else first.
+        """
+        if message is None:
+            raise self._failure_after_exit(deadline)
+        if not isinstance(message, Locked):
+            raise MalformedStatus(f"{type(message).__name__} before the lock-down report")
+        if self.isolation.seccomp and not message.seccomp:
+            self.kill()
+            raise ScoringError(
+                FailureClass.INFRASTRUCTURE, "the harness could not install its seccomp filter"
+            )
 
     def _send_job(self, job: SandboxJob) -> None:
         assert self.process is not None and self.process.stdin is not None
@@ -285,6 +303,7 @@ class WarmSandbox:
             "device": job.device,
             "batch_size": job.batch_size,
             "gpu_memory_fraction": job.limits.gpu_memory_fraction,
+            "require_seccomp": self.isolation.seccomp,
             "rlimits": job.limits.rlimits(job.threads, on_gpu=job.device == "cuda"),
         }
         self.process.stdin.write((json.dumps(payload) + "\n").encode())

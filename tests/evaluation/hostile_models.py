@@ -208,6 +208,7 @@ def say(line):
     status.write(line + "\\n")
 say(json.dumps({{"ready": True, "torch_cuda": False, "onnx_cuda": False}}))
 sys.stdin.readline()
+say(json.dumps({{"seccomp": True}}))  # locked down, as the real harness is before it opens the model
 {lies}
 """
 
@@ -219,6 +220,8 @@ LIES: dict[str, str] = {
     "never_ends_its_line": 'status.write("0 0 5 13 " * 10000)',
     "reports_impossible_progress": "say('{\"progress\": [5, 3]}'); say('{\"done\": true}')",
     "claims_another_device": 'say(\'{"loaded": true, "device": "cuda"}\'); say(\'{"done": true}\')',
+    # A second lock-down report, now without seccomp, would turn the run into "our fault": a refund.
+    "reports_a_lost_lock_down": "say('{\"seccomp\": false}'); say('{\"done\": true}')",
 }
 # Predictions the harness leaves for the trusted reader: a link to the hidden inputs, a FIFO.
 PREDICTION_TRAPS: dict[str, str] = {
@@ -230,3 +233,15 @@ PREDICTION_TRAPS: dict[str, str] = {
 def lying_harness(lies: str) -> tuple[str, ...]:
     """Interpreter arguments that run a harness saying `lies` after it took its job."""
     return ("-c", LYING_HARNESS.format(lies=lies))
+
+
+# ---- our own harness, failing to lock itself down (the platform's fault, not the model's) ---------------
+
+HARNESS_WITHOUT_SECCOMP = """
+import json, os, sys
+status = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+status.write(json.dumps({"ready": True, "torch_cuda": False, "onnx_cuda": False}) + "\\n")
+sys.stdin.readline()
+status.write(json.dumps({"seccomp": False}) + "\\n")
+sys.exit(4)
+"""

@@ -288,3 +288,22 @@ def test_predictions_left_as_a_fifo_fail_without_hanging_the_worker(
     )
 
     assert submission.failure_reason == FAILURE_TEXTS[FailureClass.OUTPUT]
+
+
+def test_a_harness_that_could_not_lock_itself_down_fails_as_ours_without_opening_the_model(
+    digits_challenge: Challenge, settings: LazySettings, tmp_path: Path
+) -> None:
+    """A worker that promised seccomp never runs a model without it; the run is the platform's failure."""
+    settings.EVAL_DEVICE = "cpu"
+    pool = sandbox_pool()
+    if not pool.isolation().seccomp:
+        pytest.skip("this worker offers no seccomp, so it promises none")
+    pool.harness = ("-c", hostile_models.HARNESS_WITHOUT_SECCOMP)
+
+    submission = evaluate(
+        submit_bytes(digits_challenge, "m.safetensors", plain_weights(tmp_path).read_bytes())
+    )
+
+    assert submission.status == SubmissionStatus.FAILED
+    assert submission.failure_kind == FailureKind.INFRASTRUCTURE
+    assert submission.failure_reason == FAILURE_TEXTS[FailureClass.INFRASTRUCTURE]
