@@ -22,7 +22,7 @@ def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
     clean_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "EVALUATOR_PRIVATE_KEY"}
+        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "EVALUATOR_PRIVATE_KEY", "EMAIL_BACKEND"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,9 +45,17 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="clueboard.example.org",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_while_email_goes_nowhere(tmp_path: Path) -> None:
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production_env())
+
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr and "no new account can confirm its address" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
