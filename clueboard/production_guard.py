@@ -12,6 +12,12 @@ from django.core.exceptions import ImproperlyConfigured
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"  # noqa: S105 - public on purpose
 # anvil's development account #9 (mnemonic "test test … junk"): the evaluator of `make run`.
 DEVELOPMENT_EVALUATOR_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"
+# The platform's other chain keys under `make run`: anvil's accounts #0 (deploys), #1 (relays ballots,
+# claims and commitments, pays the gas) and #2 (submits prize proposals for members); #3 is the guardian.
+DEVELOPMENT_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+DEVELOPMENT_RELAYER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+DEVELOPMENT_PROPOSER_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"
+DEVELOPMENT_GUARDIAN_ADDRESS = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
 
 # The first 20 accounts of anvil's and Hardhat's development mnemonic; their keys are published in
 # every tutorial. tests/platform/test_settings.py derives them from the mnemonic to keep this list true.
@@ -52,6 +58,11 @@ def refuse_development_secret_key(secret_key: str) -> None:
 
 def refuse_development_evaluator_key(private_key: str) -> None:
     """Raises ImproperlyConfigured when the evaluator key belongs to a public development account."""
+    refuse_development_chain_key("EVALUATOR_PRIVATE_KEY", private_key)
+
+
+def refuse_development_chain_key(setting: str, private_key: str) -> None:
+    """Raises ImproperlyConfigured when the key named `setting` belongs to a public development account."""
     if not private_key:
         return  # workers refuse to start without a key; the web process does not need one
     from eth_account import Account
@@ -59,9 +70,9 @@ def refuse_development_evaluator_key(private_key: str) -> None:
     try:
         address = Account.from_key(private_key).address.lower()
     except (ValueError, TypeError) as exc:
-        raise ImproperlyConfigured("EVALUATOR_PRIVATE_KEY is not a valid private key.") from exc
+        raise ImproperlyConfigured(f"{setting} is not a valid private key.") from exc
     if address in WELL_KNOWN_DEVELOPMENT_ADDRESSES:
         raise ImproperlyConfigured(
-            "EVALUATOR_PRIVATE_KEY is a public development key (anvil's test accounts); "
-            "production attestations need a key of their own."
+            f"{setting} is a public development key (anvil's test accounts); "
+            "production needs a key of its own."
         )

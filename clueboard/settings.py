@@ -12,8 +12,13 @@ from pathlib import Path
 import environ
 
 from clueboard.production_guard import (
+    DEVELOPMENT_DEPLOYER_KEY,
     DEVELOPMENT_EVALUATOR_KEY,
+    DEVELOPMENT_GUARDIAN_ADDRESS,
+    DEVELOPMENT_PROPOSER_KEY,
+    DEVELOPMENT_RELAYER_KEY,
     DEVELOPMENT_SECRET_KEY,
+    refuse_development_chain_key,
     refuse_development_evaluator_key,
     refuse_development_secret_key,
 )
@@ -306,6 +311,28 @@ ATTESTATION_CHAIN_ID = env.int("ATTESTATION_CHAIN_ID", default=31337)
 # must serve: nothing is signed for another chain.
 CHAIN_RPC_URL = env.str("CHAIN_RPC_URL", default="http://127.0.0.1:8545" if DEBUG else "")
 CHAIN_ID = env.int("CHAIN_ID", default=31337)
+# Seconds a page waits for the node before it shows the mirror with a "chain unreachable" banner.
+CHAIN_REQUEST_TIMEOUT = env.float("CHAIN_REQUEST_TIMEOUT", default=3.0)
+# The platform's keys on the chain. Development uses anvil's public accounts; production must set its
+# own (refused below when DEBUG is off). The deployer only deploys; the relayer pays the gas of relayed
+# ballots, claims, commitments and attestations; the proposer submits prize proposals for members.
+DEPLOYER_PRIVATE_KEY = env.str("DEPLOYER_PRIVATE_KEY", default=DEVELOPMENT_DEPLOYER_KEY if DEBUG else "")
+RELAYER_PRIVATE_KEY = env.str("RELAYER_PRIVATE_KEY", default=DEVELOPMENT_RELAYER_KEY if DEBUG else "")
+PROPOSER_PRIVATE_KEY = env.str("PROPOSER_PRIVATE_KEY", default=DEVELOPMENT_PROPOSER_KEY if DEBUG else "")
+# Comma-separated evaluator keys that sign results attestations (m-of-n); default: EVALUATOR_PRIVATE_KEY.
+EVALUATOR_PRIVATE_KEYS = env.list(
+    "EVALUATOR_PRIVATE_KEYS", default=[EVALUATOR_PRIVATE_KEY] if EVALUATOR_PRIVATE_KEY else []
+)
+# A multisig in production: it can pause claims and cancel a queued operation, never move funds.
+GUARDIAN_ADDRESS = env.str("GUARDIAN_ADDRESS", default=DEVELOPMENT_GUARDIAN_ADDRESS if DEBUG else "")
+if not DEBUG:
+    for _setting, _key in (
+        ("DEPLOYER_PRIVATE_KEY", DEPLOYER_PRIVATE_KEY),
+        ("RELAYER_PRIVATE_KEY", RELAYER_PRIVATE_KEY),
+        ("PROPOSER_PRIVATE_KEY", PROPOSER_PRIVATE_KEY),
+        *(("EVALUATOR_PRIVATE_KEYS", key) for key in EVALUATOR_PRIVATE_KEYS),
+    ):
+        refuse_development_chain_key(_setting, _key)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 """What the platform stores about the chain, one module per area; the chain stays the truth."""
 
+from governance.models.deployment import ChainDeployment
+from governance.models.outbox import OutgoingTransaction, SenderRole
 from governance.models.relayer import RelayerNonce
 
-__all__ = ["RelayerNonce"]
+__all__ = ["ChainDeployment", "OutgoingTransaction", "RelayerNonce", "SenderRole"]

@@ -1,0 +1,1 @@
+"""Reads of the chain's mirror and the platform's records about it."""

@@ -1,0 +1,1 @@
+"""State changes that touch the chain: deployment, the outbox, commitments, ballots, wallets."""
