@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "governance.context_processors.chain_status",
             ],
         },
     },
@@ -281,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("EVAL_REAPER_INTERVAL", default=15.0),
     },
     "remove-unused-artifacts": {"task": "bounties.tasks.remove_unused_artifacts", "schedule": 3600.0},
+    # Outbox rows whose send failed (chain down, not mined yet) are tried again once their backoff is over.
+    "resend-outgoing-transactions": {
+        "task": "governance.tasks.resend_outgoing_transactions",
+        "schedule": env.float("OUTBOX_RESEND_INTERVAL", default=15.0),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -325,6 +331,23 @@ EVALUATOR_PRIVATE_KEYS = env.list(
 )
 # A multisig in production: it can pause claims and cancel a queued operation, never move funds.
 GUARDIAN_ADDRESS = env.str("GUARDIAN_ADDRESS", default=DEVELOPMENT_GUARDIAN_ADDRESS if DEBUG else "")
+# How long a send waits for its receipt before the row is re-checked later, and the retry backoff (doubling
+# from the base up to the cap) while the chain is unreachable or the transaction is not mined.
+OUTBOX_RECEIPT_TIMEOUT = env.float("OUTBOX_RECEIPT_TIMEOUT", default=30.0)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600.0)
+# Governance periods of a new deployment (`manage.py deploy_contracts`), in seconds. The defaults suit the
+# local chain (minutes); production uses days (e.g. a 7-day vote, a 2-day timelock).
+GOVERNANCE_VOTING_DELAY = env.int("GOVERNANCE_VOTING_DELAY", default=60)
+GOVERNANCE_VOTING_PERIOD = env.int("GOVERNANCE_VOTING_PERIOD", default=600)
+GOVERNANCE_LATE_QUORUM_EXTENSION = env.int("GOVERNANCE_LATE_QUORUM_EXTENSION", default=120)
+GOVERNANCE_TIMELOCK_DELAY = env.int("GOVERNANCE_TIMELOCK_DELAY", default=120)
+GOVERNANCE_EXECUTION_GRACE_PERIOD = env.int("GOVERNANCE_EXECUTION_GRACE_PERIOD", default=86_400)
+# How many of EVALUATOR_PRIVATE_KEYS' evaluators must sign a results attestation.
+EVALUATOR_THRESHOLD = env.int("EVALUATOR_THRESHOLD", default=1)
+# Seconds the "chain unreachable" check is cached, and how long it waits for the node.
+CHAIN_STATUS_CACHE_SECONDS = env.float("CHAIN_STATUS_CACHE_SECONDS", default=5.0)
+CHAIN_STATUS_TIMEOUT = env.float("CHAIN_STATUS_TIMEOUT", default=0.5)
 if not DEBUG:
     for _setting, _key in (
         ("DEPLOYER_PRIVATE_KEY", DEPLOYER_PRIVATE_KEY),

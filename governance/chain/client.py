@@ -13,11 +13,11 @@ from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound
+from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError
 from web3.types import TxParams, TxReceipt, Wei
 
 from governance.chain.abi import load_artifact
-from governance.chain.errors import ContractRevertError, revert_from_exception
+from governance.chain.errors import ContractRevertError, DecodedRevert, revert_from_exception
 
 # An estimate is exact only for the state and clock it ran on. Between estimate and inclusion the block
 # timestamp can tick over, and then a vote checkpoint that would have been updated in place is pushed
@@ -31,8 +31,17 @@ GWEI = 10**9
 DEFAULT_FEE_CAP_WEI = 200 * GWEI
 
 
+# What a node that cannot be reached raises: refused or reset connections and timeouts (requests'
+# exceptions are OSErrors). Callers keep their work and try again later.
+CHAIN_UNREACHABLE_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+
+
 class TransactionFailedError(Exception):
     """A transaction was mined but reverted (status 0)."""
+
+
+class TransactionRejectedError(Exception):
+    """The node would not take signed bytes (fees below the base fee, a nonce already used, ...)."""
 
 
 class ChainIdMismatchError(Exception):
@@ -174,18 +183,78 @@ class ChainClient:
             )
         return receipt
 
+    def prepare_stored_call(self, *, to: str, data: str, sender: str) -> TxParams:
+        """Gas and fees to send calldata `data` (0x-hex, stored earlier) to `to` from `sender`; no nonce yet.
+
+        For calls kept in the outbox, which are encoded when queued and sent later exactly as stored. Raises
+        ContractRevertError (decoded) when the call would revert now, FeeCapExceededError above the fee cap.
+        """
+        params: TxParams = {
+            "from": Web3.to_checksum_address(sender),
+            "to": Web3.to_checksum_address(to),
+            "data": HexBytes(data),
+            "value": Wei(0),
+            "chainId": self.chain_id,
+        }
+        try:
+            estimate = self.w3.eth.estimate_gas(params, "pending")  # the next block's clock
+        except ContractLogicError as error:
+            raise ContractRevertError(revert_from_exception(error)) from error
+        params["gas"] = int(estimate * _GAS_MARGIN) + _GAS_HEADROOM
+        params.update(self._fees())
+        return params
+
+    def sign_prepared(self, params: TxParams, *, sender: LocalAccount, nonce: int) -> SentTransaction:
+        """Sign `params` with `nonce` without broadcasting: the caller stores the bytes first, then hands
+        them to `recheck`, which broadcasts them once (and again, the same bytes, if the node forgot)."""
+        unsigned = {key: value for key, value in params.items() if key != "from"}
+        signed = sender.sign_transaction({**unsigned, "nonce": nonce})  # type: ignore[arg-type]
+        address = Web3.to_checksum_address(sender.address)
+        return SentTransaction(HexBytes(signed.hash), bytes(signed.raw_transaction), address, nonce)
+
+    def replay_revert(self, *, to: str, data: str, sender: str, block_number: int) -> DecodedRevert | None:
+        """Why a mined call to `to` with `data` reverted: replayed on the state it ran on (`block_number`
+        minus one); None when the replay passes (the failure depended on the transactions before it)."""
+        params: TxParams = {
+            "from": Web3.to_checksum_address(sender),
+            "to": Web3.to_checksum_address(to),
+            "data": HexBytes(data),
+        }
+        try:
+            self.w3.eth.call(params, max(block_number - 1, 0))
+        except ContractLogicError as error:
+            return revert_from_exception(error)
+        return None
+
+    def mined_receipt(self, tx_hash: str) -> TxReceipt | None:
+        """The receipt of `tx_hash` if it is mined, else None (pending, dropped or never seen)."""
+        try:
+            return self.w3.eth.get_transaction_receipt(HexBytes(tx_hash))
+        except TransactionNotFound:
+            return None
+
+    def nonce_used(self, sender: str, nonce: int) -> bool:
+        """Whether a mined transaction of `sender` already has `nonce`."""
+        count = self.w3.eth.get_transaction_count(Web3.to_checksum_address(sender), "latest")
+        return int(count) > nonce
+
     def recheck(self, sent: SentTransaction) -> TxReceipt:
         """Wait again for a transaction whose receipt timed out, by its hash.
 
         If the node no longer knows it (dropped from the mempool) and the nonce is still unused, the same
         signed bytes are broadcast again: same hash, so it can be mined at most once. Raises
-        ReceiptTimeoutError again if it is still not mined.
+        ReceiptTimeoutError again if it is still not mined, TransactionRejectedError if the node refuses the
+        bytes.
         """
         try:
             self.w3.eth.get_transaction(sent.tx_hash)
         except TransactionNotFound:
             if self.w3.eth.get_transaction_count(sent.sender, "latest") <= sent.nonce:
-                self.w3.eth.send_raw_transaction(sent.raw)
+                try:
+                    self.w3.eth.send_raw_transaction(sent.raw)
+                except Web3RPCError as error:
+                    # The node's words stay in the log; callers get this type and fixed words.
+                    raise TransactionRejectedError(f"the node refused {sent.tx_hash.to_0x_hex()}") from error
         return self._wait(sent)
 
     def pending_nonce(self, sender: str) -> int:

@@ -50,6 +50,8 @@ class OutgoingTransaction(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     mined_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When a sender may next pick the row up: a lease while one works on it, then the retry backoff.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]

@@ -33,7 +33,8 @@ def outgoing_transaction_enqueue(
     """Store the call `contract.function(*args)` on `deployment` to be sent; idempotent on `purpose`.
 
     The calldata is encoded now, without the node, so the chain may be down. Asking again with the same
-    purpose returns the existing row unchanged. Raises ValueError for an unknown contract or arguments
+    purpose returns the existing row unchanged. A new row is handed to the send task when the surrounding
+    transaction commits (the beat task picks up any that message misses). Raises ValueError for an unknown contract or arguments
     the ABI does not accept.
     """
     existing = OutgoingTransaction.objects.filter(purpose=purpose).first()
@@ -49,7 +50,7 @@ def outgoing_transaction_enqueue(
         raise ValueError(f"{contract}.{function} does not take these arguments: {error}") from error
     try:
         with transaction.atomic():
-            return OutgoingTransaction.objects.create(
+            row = OutgoingTransaction.objects.create(
                 purpose=purpose,
                 deployment=deployment,
                 sender_role=sender_role,
@@ -60,6 +61,15 @@ def outgoing_transaction_enqueue(
             )
     except IntegrityError:
         return OutgoingTransaction.objects.get(purpose=purpose)  # a concurrent caller stored it first
+    transaction.on_commit(lambda: _send_soon(row.pk))
+    return row
+
+
+def _send_soon(transaction_id: int) -> None:
+    # Imported here: the tasks module imports the sender, which imports this app's services.
+    from governance.tasks import send_outgoing_transaction
+
+    send_outgoing_transaction.delay(transaction_id)
 
 
 def outgoing_transactions_confirm(*, tx_hashes: Sequence[str]) -> int:
