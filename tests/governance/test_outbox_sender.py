@@ -1,0 +1,254 @@
+"""The outbox sender: one row, one transaction, mined once; kept while the chain is down; failed with the
+contract's own reason."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.conf import LazySettings
+from django.db import connection
+from django.utils import timezone
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from governance.chain.anvil import DevChain, dev_accounts
+from governance.chain.client import ChainClient, SentTransaction
+from governance.chain.token import GovernanceToken
+from governance.models import ChainDeployment, OutgoingTransaction
+from governance.services import outbox_sender
+from governance.services.outbox import outgoing_transaction_enqueue
+from governance.services.outbox_sender import (
+    CHAIN_RESET,
+    CHAIN_UNREACHABLE,
+    WRONG_CHAIN,
+    outgoing_transaction_send,
+    outgoing_transactions_due,
+)
+from governance.tasks import send_outgoing_transaction
+from tests.governance.conftest import DEAD_RPC_URL
+
+pytestmark = pytest.mark.django_db
+RELAYER: LocalAccount = dev_accounts(2)[1]
+
+
+def _delegation(deployment: ChainDeployment, delegatee: str, purpose: str = "") -> OutgoingTransaction:
+    """A call the relayer can always make: delegate its (zero) votes to `delegatee`."""
+    return outgoing_transaction_enqueue(
+        purpose=purpose or f"test-delegate:{delegatee}",
+        deployment=deployment,
+        contract="ClueToken",
+        function="delegate",
+        args=[Web3.to_checksum_address(delegatee)],
+    )
+
+
+def _delegate_of_relayer(client: ChainClient, deployment: ChainDeployment) -> str:
+    return GovernanceToken(client, deployment.token).delegates(RELAYER.address)
+
+
+def _backoff_over(row: OutgoingTransaction) -> None:
+    OutgoingTransaction.objects.filter(pk=row.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_row_is_sent_and_mined_with_its_block_and_time(
+    deployment: ChainDeployment, node_client: ChainClient, django_capture_on_commit_callbacks: Callable
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    target = dev_accounts(5)[4].address
+    with django_capture_on_commit_callbacks() as callbacks:
+        row = _delegation(deployment, target)
+    assert len(callbacks) == 1  # the send task is queued when the row is committed
+
+    assert send_outgoing_transaction(row.pk) == "mined"
+
+    row.refresh_from_db()
+    receipt = node_client.w3.eth.get_transaction_receipt(row.tx_hash)  # type: ignore[arg-type]
+    assert (receipt["status"], receipt["blockNumber"]) == (1, row.block_number)
+    block_time = datetime.fromtimestamp(node_client.block_timestamp(receipt["blockNumber"]), tz=UTC)
+    assert (row.block_timestamp, row.nonce, row.sender) == (block_time, nonce, RELAYER.address)
+    assert (row.attempts, row.last_error, row.next_attempt_at) == (1, "", None)
+    assert row.mined_at is not None and row.sent_at is not None
+    assert _delegate_of_relayer(node_client, deployment) == target
+    assert outgoing_transactions_due() == []
+
+
+def test_the_same_purpose_twice_is_one_transaction(
+    deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    first = _delegation(deployment, dev_accounts(5)[4].address, purpose="once")
+    again = _delegation(deployment, dev_accounts(6)[5].address, purpose="once")
+
+    statuses = [outgoing_transaction_send(transaction_id=row.pk) for row in (first, again, first)]
+
+    assert statuses == ["mined", "mined", "mined"]
+    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
+    assert OutgoingTransaction.objects.get().attempts == 1
+
+
+def test_while_the_chain_is_down_the_row_waits_and_is_sent_later(
+    settings: LazySettings, deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce, target = node_client.pending_nonce(RELAYER.address), dev_accounts(5)[4].address
+    anvil_url = settings.CHAIN_RPC_URL
+    settings.CHAIN_RPC_URL = DEAD_RPC_URL
+    row = _delegation(deployment, target)
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
+
+    row.refresh_from_db()
+    assert (row.attempts, row.last_error, row.tx_hash, row.raw_transaction) == (1, CHAIN_UNREACHABLE, "", "")
+    assert row.next_attempt_at is not None and row.next_attempt_at > timezone.now()
+    assert outgoing_transactions_due() == []  # backing off
+    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"  # not before its time
+    assert OutgoingTransaction.objects.get(pk=row.pk).attempts == 1
+
+    settings.CHAIN_RPC_URL = anvil_url
+    _backoff_over(row)
+    assert outgoing_transactions_due() == [row.pk]
+    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
+    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
+    assert _delegate_of_relayer(node_client, deployment) == target
+
+
+def test_a_crash_between_signing_and_broadcasting_rebroadcasts_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce, target = node_client.pending_nonce(RELAYER.address), dev_accounts(5)[4].address
+    row = _delegation(deployment, target)
+
+    def worker_dies(self: ChainClient, sent: SentTransaction) -> None:
+        raise SystemExit("the worker was killed after signing")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ChainClient, "recheck", worker_dies)
+        with pytest.raises(SystemExit):
+            outgoing_transaction_send(transaction_id=row.pk)
+
+    row.refresh_from_db()
+    signed_hash = row.tx_hash
+    assert (row.status, row.nonce) == ("sent", nonce) and row.raw_transaction.startswith("0x")
+    assert node_client.mined_receipt(signed_hash) is None  # it never left the worker
+    assert node_client.pending_nonce(RELAYER.address) == nonce
+    _backoff_over(row)  # the dead worker's lease is over
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
+
+    row.refresh_from_db()
+    assert (row.tx_hash, row.nonce, row.attempts) == (signed_hash, nonce, 2)
+    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
+    assert _delegate_of_relayer(node_client, deployment) == target
+
+
+def test_a_chain_lost_after_signing_gets_the_same_transaction_later(
+    monkeypatch: pytest.MonkeyPatch,
+    deployment: ChainDeployment,
+    node_client: ChainClient,
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    row = _delegation(deployment, dev_accounts(5)[4].address)
+    signed: list[str] = []
+    original = outbox_sender._store_signature
+
+    def store_then_lose_the_chain(row: OutgoingTransaction, sent: SentTransaction) -> None:
+        original(row, sent)
+        signed.append(row.tx_hash)
+        monkeypatch.setattr(ChainClient, "recheck", _unreachable)
+
+    monkeypatch.setattr(outbox_sender, "_store_signature", store_then_lose_the_chain)
+    assert outgoing_transaction_send(transaction_id=row.pk) == "sent"
+    row.refresh_from_db()
+    assert (row.last_error, row.tx_hash) == (CHAIN_UNREACHABLE, signed[0])
+
+    monkeypatch.undo()
+    _backoff_over(row)
+    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
+    row.refresh_from_db()
+    assert (row.tx_hash, node_client.pending_nonce(RELAYER.address)) == (signed[0], nonce + 1)
+
+
+def _unreachable(self: ChainClient, sent: SentTransaction) -> None:
+    raise ConnectionError("connection refused")  # what requests raises is an OSError like this one
+
+
+def test_a_reverting_call_fails_with_the_decoded_error_and_sends_nothing(
+    deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    row = outgoing_transaction_enqueue(
+        purpose="claim:999",
+        deployment=deployment,
+        contract="PrizeEscrow",
+        function="claim",
+        args=[999, RELAYER.address],
+    )
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "failed"
+
+    row.refresh_from_db()
+    assert row.last_error == "ChallengeNotFound(id=999)"
+    assert (row.tx_hash, row.raw_transaction, row.next_attempt_at) == ("", "", None)
+    assert node_client.pending_nonce(RELAYER.address) == nonce
+    assert outgoing_transaction_send(transaction_id=row.pk) == "failed"  # never retried
+    assert OutgoingTransaction.objects.get(pk=row.pk).attempts == 1
+
+
+def test_a_row_for_a_replaced_deployment_is_never_sent(
+    deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    row = _delegation(deployment, dev_accounts(5)[4].address)
+    ChainDeployment.objects.filter(pk=deployment.pk).update(replaced_at=timezone.now())
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "failed"
+    assert OutgoingTransaction.objects.get(pk=row.pk).last_error == CHAIN_RESET
+    assert node_client.pending_nonce(RELAYER.address) == nonce
+
+
+def test_nothing_is_signed_for_a_node_of_another_chain(
+    settings: LazySettings, deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce = node_client.pending_nonce(RELAYER.address)
+    settings.CHAIN_ID = 1  # the node serves 31337
+    row = _delegation(deployment, dev_accounts(5)[4].address)
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
+    row.refresh_from_db()
+    assert (row.last_error, row.raw_transaction) == (WRONG_CHAIN, "")
+    assert node_client.pending_nonce(RELAYER.address) == nonce
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_senders_never_share_a_nonce_nor_send_a_row_twice(
+    deployment: ChainDeployment, node_client: ChainClient, on_chain: DevChain
+) -> None:
+    first_nonce = node_client.pending_nonce(RELAYER.address)
+    rows = [_delegation(deployment, dev_accounts(12)[i].address) for i in range(4, 10)]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            start.wait(timeout=30)
+            for row in rows:  # both senders try every row: each is claimed by one of them
+                outgoing_transaction_send(transaction_id=row.pk)
+        except BaseException as error:  # reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    stored = list(OutgoingTransaction.objects.order_by("nonce").values_list("status", "nonce", "attempts"))
+    assert stored == [("mined", first_nonce + i, 1) for i in range(6)]
+    assert node_client.pending_nonce(RELAYER.address) == first_nonce + 6
