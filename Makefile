@@ -47,7 +47,8 @@ contracts-build: contracts-install
 	cd contracts && npm run --silent build
 
 # The demo runs in development mode (debug pages, development keys, console email); production is the
-# default whenever DEBUG is not set, and refuses to start with the development keys.
+# default whenever DEBUG is not set, and refuses to start with the development keys. The Procfile's
+# `chain` process runs the local chain (anvil, state under var/chain/) and deploys the contracts there.
 run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput

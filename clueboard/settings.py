@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from clueboard.production_guard import (
     DEVELOPMENT_DEPLOYER_KEY,
@@ -18,6 +19,7 @@ from clueboard.production_guard import (
     DEVELOPMENT_PROPOSER_KEY,
     DEVELOPMENT_RELAYER_KEY,
     DEVELOPMENT_SECRET_KEY,
+    WELL_KNOWN_DEVELOPMENT_ADDRESSES,
     refuse_development_chain_key,
     refuse_development_evaluator_key,
     refuse_development_secret_key,
@@ -356,6 +358,9 @@ if not DEBUG:
         *(("EVALUATOR_PRIVATE_KEYS", key) for key in EVALUATOR_PRIVATE_KEYS),
     ):
         refuse_development_chain_key(_setting, _key)
+    # Anyone holds the development accounts' keys: such a guardian could pause every payout.
+    if GUARDIAN_ADDRESS.lower() in WELL_KNOWN_DEVELOPMENT_ADDRESSES:
+        raise ImproperlyConfigured("GUARDIAN_ADDRESS is a public development account; production needs its own.")
 
 LOGGING = {
     "version": 1,

@@ -39,6 +39,8 @@ def _node_answers() -> bool:
         client = chain_client(request_timeout=settings.CHAIN_STATUS_TIMEOUT)
         client.chain_id  # noqa: B018 (reading it checks the node's chain id)
         client.block_number()
-    except (*CHAIN_UNREACHABLE_ERRORS, ChainIdMismatchError):
+    except ChainIdMismatchError:
+        return False
+    except CHAIN_UNREACHABLE_ERRORS:
         return False
     return True

@@ -25,7 +25,9 @@ class DeploymentView(APIView):
         summary="Chain id and contract addresses",
         responses={
             200: DeploymentSerializer,
-            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No contracts are deployed on the chain yet."),
+            404: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="No contracts are deployed on the chain yet."
+            ),
             503: OpenApiResponse(OpenApiTypes.OBJECT, description="The platform has no chain configured."),
         },
         tags=["governance"],

@@ -207,8 +207,8 @@ class ChainClient:
     def sign_prepared(self, params: TxParams, *, sender: LocalAccount, nonce: int) -> SentTransaction:
         """Sign `params` with `nonce` without broadcasting: the caller stores the bytes first, then hands
         them to `recheck`, which broadcasts them once (and again, the same bytes, if the node forgot)."""
-        unsigned = {key: value for key, value in params.items() if key != "from"}
-        signed = sender.sign_transaction({**unsigned, "nonce": nonce})  # type: ignore[arg-type]
+        unsigned: dict[str, Any] = {key: value for key, value in params.items() if key != "from"}
+        signed = sender.sign_transaction({**unsigned, "nonce": nonce})
         address = Web3.to_checksum_address(sender.address)
         return SentTransaction(HexBytes(signed.hash), bytes(signed.raw_transaction), address, nonce)
 

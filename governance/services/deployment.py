@@ -141,7 +141,7 @@ def _deploy(client: ChainClient, *, demo: bool) -> ChainDeployment:
     params = governance_params()
     try:
         deployer = deployer_account()
-        members = {account.address: DEMO_MEMBER_STAKE for account in _demo_stakeholders()} if demo else {}
+        members: dict[str, int] = {a.address: DEMO_MEMBER_STAKE for a in _demo_stakeholders()} if demo else {}
         deployed = deploy_contracts(client=client, deployer=deployer, members=members, params=params)
     except (ChainNotConfiguredError, DeploymentRefusedError, ValueError, ContractRevertError) as error:
         raise DeploymentError(str(error)) from error

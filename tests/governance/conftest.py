@@ -63,7 +63,7 @@ def deployment(on_chain: DevChain, deployed_set: Deployment, db: None) -> ChainD
         governor=deployed_set.governor,
         escrow=deployed_set.escrow,
         prize_token=deployed_set.prize_token,
-        guardian=params.guardian,
+        guardian=params.guardian or "",
         evaluators=list(deployed_set.evaluators),
         evaluator_threshold=params.evaluator_threshold,
         first_block=deployed_set.first_block,

@@ -6,23 +6,44 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from eth_account import Account
 
 from clueboard.production_guard import (
+    DEVELOPMENT_DEPLOYER_KEY,
     DEVELOPMENT_EVALUATOR_KEY,
+    DEVELOPMENT_GUARDIAN_ADDRESS,
+    DEVELOPMENT_PROPOSER_KEY,
+    DEVELOPMENT_RELAYER_KEY,
     DEVELOPMENT_SECRET_KEY,
     WELL_KNOWN_DEVELOPMENT_ADDRESSES,
 )
 from governance.chain.anvil import DEV_MNEMONIC
 
 ROOT = Path(__file__).resolve().parents[2]
+CHAIN_SETTINGS = (
+    "CHAIN_RPC_URL",
+    "DEPLOYER_PRIVATE_KEY",
+    "RELAYER_PRIVATE_KEY",
+    "PROPOSER_PRIVATE_KEY",
+    "EVALUATOR_PRIVATE_KEYS",
+    "GUARDIAN_ADDRESS",
+)
 
 
 def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "EVALUATOR_PRIVATE_KEY", "EMAIL_BACKEND"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "EVALUATOR_PRIVATE_KEY",
+            "EMAIL_BACKEND",
+            *CHAIN_SETTINGS,
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -112,3 +133,35 @@ def test_the_refused_addresses_are_anvils_development_accounts() -> None:
 
     assert derived == WELL_KNOWN_DEVELOPMENT_ADDRESSES
     assert Account.from_key(DEVELOPMENT_EVALUATOR_KEY).address.lower() in derived
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("DEPLOYER_PRIVATE_KEY", DEVELOPMENT_DEPLOYER_KEY),
+        ("RELAYER_PRIVATE_KEY", DEVELOPMENT_RELAYER_KEY),
+        ("PROPOSER_PRIVATE_KEY", DEVELOPMENT_PROPOSER_KEY),
+        # One public key among the evaluators' is enough to forge an m-of-n attestation's share.
+        ("EVALUATOR_PRIVATE_KEYS", f"0x{'ab' * 32},{DEVELOPMENT_EVALUATOR_KEY}"),
+    ],
+)
+def test_production_refuses_each_well_known_chain_key(tmp_path: Path, setting: str, value: str) -> None:
+    result = run_manage(tmp_path, "check", **production_env(**{setting: value}))
+
+    assert result.returncode != 0
+    assert f"{setting} is a public development key" in result.stderr
+
+
+def test_production_refuses_a_development_guardian(tmp_path: Path) -> None:
+    result = run_manage(tmp_path, "check", **production_env(GUARDIAN_ADDRESS=DEVELOPMENT_GUARDIAN_ADDRESS))
+
+    assert result.returncode != 0
+    assert "GUARDIAN_ADDRESS is a public development account" in result.stderr
+
+
+def test_production_has_no_chain_keys_unless_given(tmp_path: Path) -> None:
+    shown = "from django.conf import settings as s; print(repr((s.DEPLOYER_PRIVATE_KEY, s.RELAYER_PRIVATE_KEY, s.PROPOSER_PRIVATE_KEY, s.EVALUATOR_PRIVATE_KEYS, s.GUARDIAN_ADDRESS, s.CHAIN_RPC_URL)))"
+    result = run_manage(tmp_path, "shell", "-c", shown, **production_env())
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "('', '', '', [], '', '')"

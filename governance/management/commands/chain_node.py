@@ -78,8 +78,11 @@ class Command(BaseCommand):
         # says what to fix, and `manage.py deploy_contracts` tries again.
         try:
             result = chain_deployment_ensure()
-        except (DeploymentError, *CHAIN_UNREACHABLE_ERRORS) as error:
+        except DeploymentError as error:
             self.stderr.write(f"Contracts not deployed: {error}")
+            return
+        except CHAIN_UNREACHABLE_ERRORS:
+            self.stderr.write("Contracts not deployed: the chain stopped answering.")
             return
         self.stdout.write(f"Contracts {result.outcome} on chain {result.deployment.chain_id}.")
         if result.demo_members_delegated:
