@@ -360,7 +360,9 @@ if not DEBUG:
         refuse_development_chain_key(_setting, _key)
     # Anyone holds the development accounts' keys: such a guardian could pause every payout.
     if GUARDIAN_ADDRESS.lower() in WELL_KNOWN_DEVELOPMENT_ADDRESSES:
-        raise ImproperlyConfigured("GUARDIAN_ADDRESS is a public development account; production needs its own.")
+        raise ImproperlyConfigured(
+            "GUARDIAN_ADDRESS is a public development account; production needs its own."
+        )
 
 LOGGING = {
     "version": 1,
