@@ -187,7 +187,8 @@ class ChainClient:
         """Gas and fees to send calldata `data` (0x-hex, stored earlier) to `to` from `sender`; no nonce yet.
 
         For calls kept in the outbox, which are encoded when queued and sent later exactly as stored. Raises
-        ContractRevertError (decoded) when the call would revert now, FeeCapExceededError above the fee cap.
+        ContractRevertError (decoded) when the call would revert now, FeeCapExceededError above the fee cap,
+        TransactionRejectedError when the node refuses it otherwise (the sender cannot pay for gas).
         """
         params: TxParams = {
             "from": Web3.to_checksum_address(sender),
@@ -200,6 +201,8 @@ class ChainClient:
             estimate = self.w3.eth.estimate_gas(params, "pending")  # the next block's clock
         except ContractLogicError as error:
             raise ContractRevertError(revert_from_exception(error)) from error
+        except Web3RPCError as error:  # not a revert: e.g. the sender cannot pay for gas
+            raise TransactionRejectedError(f"the node refused to estimate a call to {to}") from error
         params["gas"] = int(estimate * _GAS_MARGIN) + _GAS_HEADROOM
         params.update(self._fees())
         return params

@@ -11,7 +11,13 @@ from django.utils import timezone
 from eth_account.signers.local import LocalAccount
 
 from governance.chain.anvil import dev_accounts
-from governance.chain.client import ChainClient, ChainIdMismatchError
+from governance.chain.client import (
+    ChainClient,
+    ChainIdMismatchError,
+    FeeCapExceededError,
+    ReceiptTimeoutError,
+    TransactionFailedError,
+)
 from governance.chain.deploy import (
     LOCAL_DEV_CHAIN_ID,
     TOKEN_UNIT,
@@ -145,6 +151,8 @@ def _deploy(client: ChainClient, *, demo: bool) -> ChainDeployment:
         deployed = deploy_contracts(client=client, deployer=deployer, members=members, params=params)
     except (ChainNotConfiguredError, DeploymentRefusedError, ValueError, ContractRevertError) as error:
         raise DeploymentError(str(error)) from error
+    except (FeeCapExceededError, ReceiptTimeoutError, TransactionFailedError) as error:
+        raise DeploymentError(f"a deployment transaction did not go through: {error}") from error
     return _record(deployed, params, guardian=params.guardian or deployer.address)
 
 

@@ -41,6 +41,7 @@ NOT_MINED_YET = "not mined yet: the same signed transaction is checked again"
 FEES_ABOVE_CAP = "network fees are above the platform's cap: waiting for them to fall"
 WRONG_CHAIN = "the node serves another chain: nothing is sent to it"
 REJECTED = "the node refused the signed transaction: it is signed again"
+NODE_REFUSED = "the node refused the call: the sending account may lack gas money"
 CHAIN_RESET = "the chain was reset: this contract set no longer exists"
 NOT_CONFIGURED = "the chain or this role's key is not configured"
 UNKNOWN_REVERT = "the contract refused the call, without a known reason"
@@ -122,6 +123,8 @@ def _send(row: OutgoingTransaction) -> None:
         return  # the other worker broadcasts it
     except FeeCapExceededError as error:
         raise _Retry(FEES_ABOVE_CAP) from error
+    except TransactionRejectedError as error:
+        raise _Retry(NODE_REFUSED) from error
     _record_receipt(client, row, _broadcast_and_wait(client, row, sent))
 
 

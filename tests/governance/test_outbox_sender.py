@@ -23,6 +23,7 @@ from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.outbox_sender import (
     CHAIN_RESET,
     CHAIN_UNREACHABLE,
+    REJECTED,
     WRONG_CHAIN,
     outgoing_transaction_send,
     outgoing_transactions_due,
@@ -252,3 +253,24 @@ def test_two_senders_never_share_a_nonce_nor_send_a_row_twice(
     stored = list(OutgoingTransaction.objects.order_by("nonce").values_list("status", "nonce", "attempts"))
     assert stored == [("mined", first_nonce + i, 1) for i in range(6)]
     assert node_client.pending_nonce(RELAYER.address) == first_nonce + 6
+
+
+def test_a_relayer_without_gas_money_waits_and_leaves_no_nonce_gap(
+    on_chain: DevChain, deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    nonce, balance = node_client.pending_nonce(RELAYER.address), node_client.native_balance(RELAYER.address)
+    row = _delegation(deployment, dev_accounts(5)[4].address)
+    on_chain.set_balance(RELAYER.address, 0)
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
+
+    row.refresh_from_db()
+    # anvil estimates without fees, so the signed bytes are what it refuses; their nonce stays the row's.
+    assert (row.last_error, row.nonce, row.raw_transaction, row.tx_hash) == (REJECTED, nonce, "", "")
+    assert node_client.pending_nonce(RELAYER.address) == nonce
+    on_chain.set_balance(RELAYER.address, balance)
+    _backoff_over(row)
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
+    row.refresh_from_db()
+    assert (row.nonce, node_client.pending_nonce(RELAYER.address)) == (nonce, nonce + 1)
