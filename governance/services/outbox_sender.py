@@ -138,7 +138,12 @@ def _stored_signature(row: OutgoingTransaction) -> SentTransaction | None:
 
 def _sign_and_store(client: ChainClient, row: OutgoingTransaction, account: LocalAccount) -> SentTransaction:
     """Sign the stored call and commit the bytes with their nonce before anything is broadcast."""
-    params = client.prepare_stored_call(to=row.to_address, data=row.call_data, sender=account.address)
+    try:
+        params = client.prepare_stored_call(to=row.to_address, data=row.call_data, sender=account.address)
+    except ContractRevertError:
+        if row.nonce is not None:
+            _fill_nonce(client, account, row.nonce)
+        raise
     if row.nonce is not None:
         # Signed before and refused by the node while the nonce stayed unused: the nonce is still ours.
         with transaction.atomic():
@@ -151,6 +156,17 @@ def _sign_and_store(client: ChainClient, row: OutgoingTransaction, account: Loca
         sent = client.sign_prepared(params, sender=account, nonce=nonce)
         _store_signature(row, sent)
     return sent
+
+
+def _fill_nonce(client: ChainClient, account: LocalAccount, nonce: int) -> None:
+    """Use up a nonce this row held but will never send with: a transfer of nothing to the sender itself.
+
+    Otherwise every later transaction of the account would wait behind the unused nonce forever.
+    """
+    if client.nonce_used(account.address, nonce):
+        return
+    params = client.prepare_stored_call(to=account.address, data="0x", sender=account.address)
+    client.recheck(client.sign_prepared(params, sender=account, nonce=nonce))
 
 
 def _lock_unsigned(pk: int) -> None:

@@ -17,7 +17,7 @@ from web3 import Web3
 from governance.chain.anvil import DevChain, dev_accounts
 from governance.chain.client import ChainClient, SentTransaction
 from governance.chain.token import GovernanceToken
-from governance.models import ChainDeployment, OutgoingTransaction
+from governance.models import ChainDeployment, OutgoingTransaction, RelayerNonce
 from governance.services import outbox_sender
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.outbox_sender import (
@@ -274,3 +274,26 @@ def test_a_relayer_without_gas_money_waits_and_leaves_no_nonce_gap(
     assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
     row.refresh_from_db()
     assert (row.nonce, node_client.pending_nonce(RELAYER.address)) == (nonce, nonce + 1)
+
+
+def test_a_held_nonce_is_used_up_when_its_row_fails(
+    deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    # The row was signed with this nonce and refused by the node; now its call reverts. Without a filler
+    # the relayer's next transactions would wait behind the unused nonce forever.
+    nonce = node_client.pending_nonce(RELAYER.address)
+    RelayerNonce.objects.create(chain_id=31337, sender=RELAYER.address, next_nonce=nonce + 1)
+    failing = outgoing_transaction_enqueue(
+        purpose="claim:999",
+        deployment=deployment,
+        contract="PrizeEscrow",
+        function="claim",
+        args=[999, RELAYER.address],
+    )
+    OutgoingTransaction.objects.filter(pk=failing.pk).update(nonce=nonce, sender=RELAYER.address)
+    later = _delegation(deployment, dev_accounts(5)[4].address)
+
+    assert outgoing_transaction_send(transaction_id=failing.pk) == "failed"
+    assert node_client.pending_nonce(RELAYER.address) == nonce + 1  # the filler took it
+    assert outgoing_transaction_send(transaction_id=later.pk) == "mined"
+    assert OutgoingTransaction.objects.get(pk=later.pk).nonce == nonce + 1
