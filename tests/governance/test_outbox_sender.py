@@ -12,10 +12,12 @@ from django.conf import LazySettings
 from django.db import connection
 from django.utils import timezone
 from eth_account.signers.local import LocalAccount
+from hexbytes import HexBytes
 from web3 import Web3
+from web3.types import TxParams, Wei
 
 from governance.chain.anvil import DevChain, dev_accounts
-from governance.chain.client import ChainClient, SentTransaction
+from governance.chain.client import GWEI, ChainClient, SentTransaction
 from governance.chain.token import GovernanceToken
 from governance.models import ChainDeployment, OutgoingTransaction, RelayerNonce
 from governance.services import outbox_sender
@@ -297,3 +299,39 @@ def test_a_held_nonce_is_used_up_when_its_row_fails(
     assert node_client.pending_nonce(RELAYER.address) == nonce + 1  # the filler took it
     assert outgoing_transaction_send(transaction_id=later.pk) == "mined"
     assert OutgoingTransaction.objects.get(pk=later.pk).nonce == nonce + 1
+
+
+def test_a_transaction_mined_reverted_fails_with_the_replayed_reason(
+    monkeypatch: pytest.MonkeyPatch, deployment: ChainDeployment, node_client: ChainClient
+) -> None:
+    # The state moved between estimate and inclusion: here the estimate is skipped, so the call that
+    # reverts is signed, mined with status 0, and replayed on its block's state for the reason.
+    def no_estimate(self: ChainClient, *, to: str, data: str, sender: str) -> TxParams:
+        return {
+            "from": Web3.to_checksum_address(sender),
+            "to": Web3.to_checksum_address(to),
+            "data": HexBytes(data),
+            "value": Wei(0),
+            "chainId": 31337,
+            "gas": 200_000,
+            "maxFeePerGas": Wei(10 * GWEI),
+            "maxPriorityFeePerGas": Wei(GWEI),
+        }
+
+    monkeypatch.setattr(ChainClient, "prepare_stored_call", no_estimate)
+    nonce = node_client.pending_nonce(RELAYER.address)
+    row = outgoing_transaction_enqueue(
+        purpose="claim:999",
+        deployment=deployment,
+        contract="PrizeEscrow",
+        function="claim",
+        args=[999, RELAYER.address],
+    )
+
+    assert outgoing_transaction_send(transaction_id=row.pk) == "failed"
+
+    row.refresh_from_db()
+    receipt = node_client.mined_receipt(row.tx_hash)
+    assert receipt is not None and (receipt["status"], receipt["blockNumber"]) == (0, row.block_number)
+    assert (row.last_error, row.nonce, row.next_attempt_at) == ("ChallengeNotFound(id=999)", nonce, None)
+    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
