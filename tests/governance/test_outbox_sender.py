@@ -30,7 +30,7 @@ from governance.services.outbox_sender import (
     outgoing_transaction_send,
     outgoing_transactions_due,
 )
-from governance.tasks import send_outgoing_transaction
+from governance.tasks import resend_outgoing_transactions, send_outgoing_transaction
 from tests.governance.conftest import DEAD_RPC_URL
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +335,21 @@ def test_a_transaction_mined_reverted_fails_with_the_replayed_reason(
     assert receipt is not None and (receipt["status"], receipt["blockNumber"]) == (0, row.block_number)
     assert (row.last_error, row.nonce, row.next_attempt_at) == ("ChallengeNotFound(id=999)", nonce, None)
     assert node_client.pending_nonce(RELAYER.address) == nonce + 1
+
+
+def test_the_beat_task_queues_a_send_for_each_row_whose_backoff_is_over(
+    settings: LazySettings, monkeypatch: pytest.MonkeyPatch, deployment: ChainDeployment
+) -> None:
+    due, waiting, done = (_delegation(deployment, dev_accounts(8)[i].address) for i in (4, 5, 6))
+    OutgoingTransaction.objects.filter(pk=waiting.pk).update(
+        next_attempt_at=timezone.now() + timedelta(minutes=1)
+    )
+    OutgoingTransaction.objects.filter(pk=done.pk).update(status="mined")
+    queued: list[int] = []
+    monkeypatch.setattr(send_outgoing_transaction, "delay", queued.append)
+
+    assert resend_outgoing_transactions() == [due.pk]
+
+    assert queued == [due.pk]
+    entry = settings.CELERY_BEAT_SCHEDULE["resend-outgoing-transactions"]
+    assert entry["task"] == resend_outgoing_transactions.name
