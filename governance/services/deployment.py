@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from eth_account.signers.local import LocalAccount
+from web3 import Web3
 
 from governance.chain.anvil import dev_accounts
 from governance.chain.client import (
@@ -42,7 +43,9 @@ from governance.services.connection import (
 # The demo's DAO members on the local chain: anvil's development accounts #4-#8 and #10-#14 (#0-#3 and #9
 # are the platform's own keys). The one list every demo feature uses.
 DEMO_MEMBER_ACCOUNT_INDEXES = (4, 5, 6, 7, 8, 10, 11, 12, 13, 14)
-DEMO_MEMBER_STAKE = 10_000 * TOKEN_UNIT
+# With the treasury's 1.5M, quorum (4% of the supply) is then about 82k: two members' votes pass a demo
+# proposal, one does not.
+DEMO_MEMBER_STAKE = 50_000 * TOKEN_UNIT
 _ADVISORY_LOCK_KEY = 0x636C7565_6465706C  # "cluedepl": one deployment run at a time, per database
 
 
@@ -153,7 +156,7 @@ def _deploy(client: ChainClient, *, demo: bool) -> ChainDeployment:
         raise DeploymentError(str(error)) from error
     except (FeeCapExceededError, ReceiptTimeoutError, TransactionFailedError) as error:
         raise DeploymentError(f"a deployment transaction did not go through: {error}") from error
-    return _record(deployed, params, guardian=params.guardian or deployer.address)
+    return _record(deployed, params, guardian=Web3.to_checksum_address(params.guardian or deployer.address))
 
 
 def _record(deployed: Deployment, params: GovernanceParams, *, guardian: str) -> ChainDeployment:

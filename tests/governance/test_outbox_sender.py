@@ -1,5 +1,5 @@
-"""The outbox sender: one row, one transaction, mined once; kept while the chain is down; failed with the
-contract's own reason."""
+"""The outbox sender: one row, one transaction, mined once, with its block and time; failed with the
+contract's own reason; never sent to another chain or a replaced contract set."""
 
 from __future__ import annotations
 
@@ -11,51 +11,24 @@ import pytest
 from django.conf import LazySettings
 from django.db import connection
 from django.utils import timezone
-from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.types import TxParams, Wei
 
 from governance.chain.anvil import DevChain, dev_accounts
-from governance.chain.client import GWEI, ChainClient, SentTransaction
-from governance.chain.token import GovernanceToken
-from governance.models import ChainDeployment, OutgoingTransaction, RelayerNonce
-from governance.services import outbox_sender
+from governance.chain.client import GWEI, ChainClient
+from governance.models import ChainDeployment, OutgoingTransaction
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.outbox_sender import (
     CHAIN_RESET,
-    CHAIN_UNREACHABLE,
-    REJECTED,
     WRONG_CHAIN,
     outgoing_transaction_send,
     outgoing_transactions_due,
 )
 from governance.tasks import resend_outgoing_transactions, send_outgoing_transaction
-from tests.governance.conftest import DEAD_RPC_URL
+from tests.governance.outbox_helpers import RELAYER, delegate_of_relayer, delegation
 
 pytestmark = pytest.mark.django_db
-RELAYER: LocalAccount = dev_accounts(2)[1]
-
-
-def _delegation(deployment: ChainDeployment, delegatee: str, purpose: str = "") -> OutgoingTransaction:
-    """A call the relayer can always make: delegate its (zero) votes to `delegatee`."""
-    return outgoing_transaction_enqueue(
-        purpose=purpose or f"test-delegate:{delegatee}",
-        deployment=deployment,
-        contract="ClueToken",
-        function="delegate",
-        args=[Web3.to_checksum_address(delegatee)],
-    )
-
-
-def _delegate_of_relayer(client: ChainClient, deployment: ChainDeployment) -> str:
-    return GovernanceToken(client, deployment.token).delegates(RELAYER.address)
-
-
-def _backoff_over(row: OutgoingTransaction) -> None:
-    OutgoingTransaction.objects.filter(pk=row.pk).update(
-        next_attempt_at=timezone.now() - timedelta(seconds=1)
-    )
 
 
 def test_a_row_is_sent_and_mined_with_its_block_and_time(
@@ -64,7 +37,7 @@ def test_a_row_is_sent_and_mined_with_its_block_and_time(
     nonce = node_client.pending_nonce(RELAYER.address)
     target = dev_accounts(5)[4].address
     with django_capture_on_commit_callbacks() as callbacks:
-        row = _delegation(deployment, target)
+        row = delegation(deployment, target)
     assert len(callbacks) == 1  # the send task is queued when the row is committed
 
     assert send_outgoing_transaction(row.pk) == "mined"
@@ -76,7 +49,7 @@ def test_a_row_is_sent_and_mined_with_its_block_and_time(
     assert (row.block_timestamp, row.nonce, row.sender) == (block_time, nonce, RELAYER.address)
     assert (row.attempts, row.last_error, row.next_attempt_at) == (1, "", None)
     assert row.mined_at is not None and row.sent_at is not None
-    assert _delegate_of_relayer(node_client, deployment) == target
+    assert delegate_of_relayer(node_client, deployment) == target
     assert outgoing_transactions_due() == []
 
 
@@ -84,99 +57,14 @@ def test_the_same_purpose_twice_is_one_transaction(
     deployment: ChainDeployment, node_client: ChainClient
 ) -> None:
     nonce = node_client.pending_nonce(RELAYER.address)
-    first = _delegation(deployment, dev_accounts(5)[4].address, purpose="once")
-    again = _delegation(deployment, dev_accounts(6)[5].address, purpose="once")
+    first = delegation(deployment, dev_accounts(5)[4].address, purpose="once")
+    again = delegation(deployment, dev_accounts(6)[5].address, purpose="once")
 
     statuses = [outgoing_transaction_send(transaction_id=row.pk) for row in (first, again, first)]
 
     assert statuses == ["mined", "mined", "mined"]
     assert node_client.pending_nonce(RELAYER.address) == nonce + 1
     assert OutgoingTransaction.objects.get().attempts == 1
-
-
-def test_while_the_chain_is_down_the_row_waits_and_is_sent_later(
-    settings: LazySettings, deployment: ChainDeployment, node_client: ChainClient
-) -> None:
-    nonce, target = node_client.pending_nonce(RELAYER.address), dev_accounts(5)[4].address
-    anvil_url = settings.CHAIN_RPC_URL
-    settings.CHAIN_RPC_URL = DEAD_RPC_URL
-    row = _delegation(deployment, target)
-
-    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
-
-    row.refresh_from_db()
-    assert (row.attempts, row.last_error, row.tx_hash, row.raw_transaction) == (1, CHAIN_UNREACHABLE, "", "")
-    assert row.next_attempt_at is not None and row.next_attempt_at > timezone.now()
-    assert outgoing_transactions_due() == []  # backing off
-    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"  # not before its time
-    assert OutgoingTransaction.objects.get(pk=row.pk).attempts == 1
-
-    settings.CHAIN_RPC_URL = anvil_url
-    _backoff_over(row)
-    assert outgoing_transactions_due() == [row.pk]
-    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
-    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
-    assert _delegate_of_relayer(node_client, deployment) == target
-
-
-def test_a_crash_between_signing_and_broadcasting_rebroadcasts_the_same_bytes(
-    monkeypatch: pytest.MonkeyPatch, deployment: ChainDeployment, node_client: ChainClient
-) -> None:
-    nonce, target = node_client.pending_nonce(RELAYER.address), dev_accounts(5)[4].address
-    row = _delegation(deployment, target)
-
-    def worker_dies(self: ChainClient, sent: SentTransaction) -> None:
-        raise SystemExit("the worker was killed after signing")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(ChainClient, "recheck", worker_dies)
-        with pytest.raises(SystemExit):
-            outgoing_transaction_send(transaction_id=row.pk)
-
-    row.refresh_from_db()
-    signed_hash = row.tx_hash
-    assert (row.status, row.nonce) == ("sent", nonce) and row.raw_transaction.startswith("0x")
-    assert node_client.mined_receipt(signed_hash) is None  # it never left the worker
-    assert node_client.pending_nonce(RELAYER.address) == nonce
-    _backoff_over(row)  # the dead worker's lease is over
-
-    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
-
-    row.refresh_from_db()
-    assert (row.tx_hash, row.nonce, row.attempts) == (signed_hash, nonce, 2)
-    assert node_client.pending_nonce(RELAYER.address) == nonce + 1
-    assert _delegate_of_relayer(node_client, deployment) == target
-
-
-def test_a_chain_lost_after_signing_gets_the_same_transaction_later(
-    monkeypatch: pytest.MonkeyPatch,
-    deployment: ChainDeployment,
-    node_client: ChainClient,
-) -> None:
-    nonce = node_client.pending_nonce(RELAYER.address)
-    row = _delegation(deployment, dev_accounts(5)[4].address)
-    signed: list[str] = []
-    original = outbox_sender._store_signature
-
-    def store_then_lose_the_chain(row: OutgoingTransaction, sent: SentTransaction) -> None:
-        original(row, sent)
-        signed.append(row.tx_hash)
-        monkeypatch.setattr(ChainClient, "recheck", _unreachable)
-
-    monkeypatch.setattr(outbox_sender, "_store_signature", store_then_lose_the_chain)
-    assert outgoing_transaction_send(transaction_id=row.pk) == "sent"
-    row.refresh_from_db()
-    assert (row.last_error, row.tx_hash) == (CHAIN_UNREACHABLE, signed[0])
-
-    monkeypatch.undo()
-    _backoff_over(row)
-    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
-    row.refresh_from_db()
-    assert (row.tx_hash, node_client.pending_nonce(RELAYER.address)) == (signed[0], nonce + 1)
-
-
-def _unreachable(self: ChainClient, sent: SentTransaction) -> None:
-    raise ConnectionError("connection refused")  # what requests raises is an OSError like this one
 
 
 def test_a_reverting_call_fails_with_the_decoded_error_and_sends_nothing(
@@ -205,7 +93,7 @@ def test_a_row_for_a_replaced_deployment_is_never_sent(
     deployment: ChainDeployment, node_client: ChainClient
 ) -> None:
     nonce = node_client.pending_nonce(RELAYER.address)
-    row = _delegation(deployment, dev_accounts(5)[4].address)
+    row = delegation(deployment, dev_accounts(5)[4].address)
     ChainDeployment.objects.filter(pk=deployment.pk).update(replaced_at=timezone.now())
 
     assert outgoing_transaction_send(transaction_id=row.pk) == "failed"
@@ -218,7 +106,7 @@ def test_nothing_is_signed_for_a_node_of_another_chain(
 ) -> None:
     nonce = node_client.pending_nonce(RELAYER.address)
     settings.CHAIN_ID = 1  # the node serves 31337
-    row = _delegation(deployment, dev_accounts(5)[4].address)
+    row = delegation(deployment, dev_accounts(5)[4].address)
 
     assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
     row.refresh_from_db()
@@ -232,7 +120,7 @@ def test_two_senders_never_share_a_nonce_nor_send_a_row_twice(
     deployment: ChainDeployment, node_client: ChainClient, on_chain: DevChain
 ) -> None:
     first_nonce = node_client.pending_nonce(RELAYER.address)
-    rows = [_delegation(deployment, dev_accounts(12)[i].address) for i in range(4, 10)]
+    rows = [delegation(deployment, dev_accounts(12)[i].address) for i in range(4, 10)]
     start = threading.Barrier(2)
     failures: list[BaseException] = []
 
@@ -255,50 +143,6 @@ def test_two_senders_never_share_a_nonce_nor_send_a_row_twice(
     stored = list(OutgoingTransaction.objects.order_by("nonce").values_list("status", "nonce", "attempts"))
     assert stored == [("mined", first_nonce + i, 1) for i in range(6)]
     assert node_client.pending_nonce(RELAYER.address) == first_nonce + 6
-
-
-def test_a_relayer_without_gas_money_waits_and_leaves_no_nonce_gap(
-    on_chain: DevChain, deployment: ChainDeployment, node_client: ChainClient
-) -> None:
-    nonce, balance = node_client.pending_nonce(RELAYER.address), node_client.native_balance(RELAYER.address)
-    row = _delegation(deployment, dev_accounts(5)[4].address)
-    on_chain.set_balance(RELAYER.address, 0)
-
-    assert outgoing_transaction_send(transaction_id=row.pk) == "queued"
-
-    row.refresh_from_db()
-    # anvil estimates without fees, so the signed bytes are what it refuses; their nonce stays the row's.
-    assert (row.last_error, row.nonce, row.raw_transaction, row.tx_hash) == (REJECTED, nonce, "", "")
-    assert node_client.pending_nonce(RELAYER.address) == nonce
-    on_chain.set_balance(RELAYER.address, balance)
-    _backoff_over(row)
-
-    assert outgoing_transaction_send(transaction_id=row.pk) == "mined"
-    row.refresh_from_db()
-    assert (row.nonce, node_client.pending_nonce(RELAYER.address)) == (nonce, nonce + 1)
-
-
-def test_a_held_nonce_is_used_up_when_its_row_fails(
-    deployment: ChainDeployment, node_client: ChainClient
-) -> None:
-    # The row was signed with this nonce and refused by the node; now its call reverts. Without a filler
-    # the relayer's next transactions would wait behind the unused nonce forever.
-    nonce = node_client.pending_nonce(RELAYER.address)
-    RelayerNonce.objects.create(chain_id=31337, sender=RELAYER.address, next_nonce=nonce + 1)
-    failing = outgoing_transaction_enqueue(
-        purpose="claim:999",
-        deployment=deployment,
-        contract="PrizeEscrow",
-        function="claim",
-        args=[999, RELAYER.address],
-    )
-    OutgoingTransaction.objects.filter(pk=failing.pk).update(nonce=nonce, sender=RELAYER.address)
-    later = _delegation(deployment, dev_accounts(5)[4].address)
-
-    assert outgoing_transaction_send(transaction_id=failing.pk) == "failed"
-    assert node_client.pending_nonce(RELAYER.address) == nonce + 1  # the filler took it
-    assert outgoing_transaction_send(transaction_id=later.pk) == "mined"
-    assert OutgoingTransaction.objects.get(pk=later.pk).nonce == nonce + 1
 
 
 def test_a_transaction_mined_reverted_fails_with_the_replayed_reason(
@@ -340,7 +184,7 @@ def test_a_transaction_mined_reverted_fails_with_the_replayed_reason(
 def test_the_beat_task_queues_a_send_for_each_row_whose_backoff_is_over(
     settings: LazySettings, monkeypatch: pytest.MonkeyPatch, deployment: ChainDeployment
 ) -> None:
-    due, waiting, done = (_delegation(deployment, dev_accounts(8)[i].address) for i in (4, 5, 6))
+    due, waiting, done = (delegation(deployment, dev_accounts(8)[i].address) for i in (4, 5, 6))
     OutgoingTransaction.objects.filter(pk=waiting.pk).update(
         next_attempt_at=timezone.now() + timedelta(minutes=1)
     )
