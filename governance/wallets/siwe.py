@@ -96,8 +96,8 @@ def siwe_message_text(message: SiweMessage) -> str:
         message.address,
         "",
     ]
-    if message.statement is not None:
-        lines += [message.statement, ""]
+    # EIP-4361: address LF LF [statement LF] LF; without a statement, two blank lines.
+    lines += [message.statement, ""] if message.statement is not None else [""]
     lines += [
         f"URI: {message.uri}",
         f"Version: {message.version}",
