@@ -36,6 +36,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 _WALLET_METHODS = {
     "eth_requestAccounts",
     "eth_accounts",
+    "eth_chainId",
     "wallet_switchEthereumChain",
     "wallet_addEthereumChain",
 }
@@ -68,10 +69,16 @@ def _missing(reason: str) -> None:
 
 @dataclass
 class InjectedWallet:
-    """The Python side of `window.ethereum`: one selected anvil account, and a log of every call."""
+    """The Python side of `window.ethereum`: one selected anvil account, and a log of every call.
+
+    `chain_id` is the chain the wallet says it is on, and `known_chains` those it can switch to without
+    adding them first (like MetaMask: switching to an unknown chain fails with 4902). Everything it
+    forwards goes to anvil, whatever `chain_id` says.
+    """
 
     rpc_url: str
     chain_id: int
+    known_chains: set[int] = field(default_factory=set)
     account: str = ""
     reject_next: bool = False  # the next signing request is refused as a user would (EIP-1193 4001)
     calls: list[str] = field(default_factory=list)
@@ -102,8 +109,14 @@ class InjectedWallet:
     def _wallet_answer(self, method: str, params: list[Any]) -> Any:
         if method in ("eth_requestAccounts", "eth_accounts"):
             return [self.account.lower()] if self.account else []
-        if method == "wallet_switchEthereumChain" and int(params[0]["chainId"], 16) != self.chain_id:
-            raise WalletRequestError(4902, "Unrecognized chain ID")
+        if method == "eth_chainId":
+            return hex(self.chain_id)
+        target = int(params[0]["chainId"], 16)
+        if method == "wallet_addEthereumChain":
+            self.known_chains.add(target)
+        elif target not in self.known_chains | {self.chain_id}:
+            raise WalletRequestError(4902, f"Unrecognized chain ID {params[0]['chainId']}")
+        self.chain_id = target
         return None
 
     def _check_signer(self, method: str, params: list[Any]) -> None:
