@@ -116,12 +116,17 @@ def wallet_sign_in_view(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def wallet_unlink_view(request: HttpRequest) -> HttpResponse:
-    """A plain form post from the settings page: unlink, then back to the page with a message."""
+    """Unlink; a form post (the settings page) goes back to the page with a message, JSON gets JSON."""
+    wants_json = request.content_type == "application/json"
     try:
         wallet_unlink(user=request.user)
     except WalletRefused as refusal:
+        if wants_json:
+            return JsonResponse({"code": refusal.code, "detail": refusal.message}, status=400)
         messages.error(request, refusal.message)
     else:
+        if wants_json:
+            return JsonResponse({"unlinked": True})
         messages.success(request, "Your wallet was unlinked.")
     return redirect("account-settings")
 

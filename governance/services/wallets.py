@@ -39,6 +39,7 @@ LINK_STATEMENT = "Link this wallet to my Clueboard account."
 # The user-facing text of every refusal: the verifier's, then the account rules'.
 MESSAGES = {
     **SIWE_MESSAGES,
+    "wrong_action": "The signed message was made for another action: please try again.",
     "address_taken": "This wallet is linked to another account.",
     "account_has_wallet": "Your account already has a linked wallet: unlink it first.",
     "no_account": "No account is linked to this wallet: log in with your password and link it in your settings.",
@@ -95,10 +96,10 @@ def wallet_message_for(
 def wallet_link(*, user: Any, text: str, signature: str, expected: SiweExpectation) -> WalletLink:
     """Link the wallet that signed `text` to `user`, consuming the message's nonce.
 
-    Raises WalletRefused: any verifier rule, "account_has_wallet", "address_taken".
+    Raises WalletRefused: any verifier rule, "wrong_action", "account_has_wallet", "address_taken".
     """
     now = timezone.now()
-    message = _verified(text=text, signature=signature, expected=expected, now=now)
+    message = _verified(text=text, signature=signature, expected=expected, now=now, statement=LINK_STATEMENT)
     if WalletLink.objects.filter(user=user).exists():
         raise WalletRefused("account_has_wallet")
     if WalletLink.objects.filter(address=message.address).exists():
@@ -120,11 +121,13 @@ def wallet_sign_in(*, text: str, signature: str, expected: SiweExpectation) -> A
     """The account linked to the wallet that signed `text`, allowed to sign in; consumes the nonce.
 
     The rules of the password log-in apply: an inactive account or one whose email is not verified is
-    refused. The caller logs the returned user in. Raises WalletRefused: any verifier rule, "no_account",
-    "inactive", "email_unverified".
+    refused. The caller logs the returned user in. Raises WalletRefused: any verifier rule, "wrong_action",
+    "no_account", "inactive", "email_unverified".
     """
     now = timezone.now()
-    message = _verified(text=text, signature=signature, expected=expected, now=now)
+    message = _verified(
+        text=text, signature=signature, expected=expected, now=now, statement=SIGN_IN_STATEMENT
+    )
     link = WalletLink.objects.select_related("user").filter(address=message.address).first()
     if link is None:
         raise WalletRefused("no_account")
@@ -145,11 +148,18 @@ def wallet_unlink(*, user: Any) -> None:
         raise WalletRefused("no_wallet")
 
 
-def _verified(*, text: str, signature: str, expected: SiweExpectation, now: datetime) -> SiweMessage:
+def _verified(
+    *, text: str, signature: str, expected: SiweExpectation, now: datetime, statement: str
+) -> SiweMessage:
+    """The verified message, whose statement must be the action's own: a message the user signed to link
+    a wallet does not sign them in, and the reverse."""
     try:
-        return siwe_verify(text=text, signature=signature, expected=expected, now=now)
+        message = siwe_verify(text=text, signature=signature, expected=expected, now=now)
     except SiweRefused as refusal:
         raise WalletRefused(refusal.code) from refusal
+    if message.statement != statement:
+        raise WalletRefused("wrong_action")
+    return message
 
 
 def _nonce_consume(*, value: str, now: datetime) -> None:

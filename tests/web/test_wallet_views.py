@@ -245,3 +245,14 @@ def test_the_chain_endpoint_gives_the_chain_id_and_rpc(client: Client, settings:
         "chainIdHex": "0x7a69",
         "rpcUrl": "http://127.0.0.1:8545",
     }
+
+
+def test_unlink_answers_json_to_json(client: Client, linked: Any) -> None:
+    client.force_login(linked)
+
+    first = post(client, "wallet-unlink", {})
+    second = post(client, "wallet-unlink", {})
+
+    assert (first.status_code, first.json()) == (200, {"unlinked": True})
+    assert_refused(second, "no_wallet")
+    assert not WalletLink.objects.exists()
