@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import user_has_verified_email
 from accounts.services import api_token_get, api_token_regenerate
+from governance.selectors.wallets import wallet_of_user
 
 
 @login_required
@@ -19,6 +20,7 @@ def account_settings_view(request: HttpRequest) -> HttpResponse:
     context = {
         "token": api_token_get(user=request.user),
         "email_verified": user_has_verified_email(user=request.user),
+        "wallet": wallet_of_user(user=request.user),
     }
     return render(request, "accounts/settings.html", context)
 

@@ -3,5 +3,13 @@
 from governance.models.deployment import ChainDeployment
 from governance.models.outbox import OutgoingTransaction, SenderRole
 from governance.models.relayer import RelayerNonce
+from governance.models.wallets import SignInNonce, WalletLink
 
-__all__ = ["ChainDeployment", "OutgoingTransaction", "RelayerNonce", "SenderRole"]
+__all__ = [
+    "ChainDeployment",
+    "OutgoingTransaction",
+    "RelayerNonce",
+    "SenderRole",
+    "SignInNonce",
+    "WalletLink",
+]
