@@ -1,7 +1,27 @@
 """What the platform stores about the chain, one module per area; the chain stays the truth."""
 
+from governance.models.delegation import DelegateMirror, DelegationMirror
 from governance.models.deployment import ChainDeployment
+from governance.models.mirror import ChainEvent, ChainSyncCursor, UintField
 from governance.models.outbox import OutgoingTransaction, SenderRole
+from governance.models.proposals import ProposalMirror, VoteMirror
 from governance.models.relayer import RelayerNonce
+from governance.models.treasury import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
 
-__all__ = ["ChainDeployment", "OutgoingTransaction", "RelayerNonce", "SenderRole"]
+__all__ = [
+    "ChainDeployment",
+    "ChainEvent",
+    "ChainSyncCursor",
+    "DelegateMirror",
+    "DelegationMirror",
+    "OutgoingTransaction",
+    "PoolAttestation",
+    "PoolCommitment",
+    "PoolMirror",
+    "PoolMovement",
+    "ProposalMirror",
+    "RelayerNonce",
+    "SenderRole",
+    "UintField",
+    "VoteMirror",
+]

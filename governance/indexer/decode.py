@@ -1,0 +1,203 @@
+"""Parse and decode the node's raw logs into plain, typed values: decoded once per log, by a prepared plan.
+
+Trust boundary: a log comes from the node. Every field is checked for shape before use; a log that does
+not parse is refused whole (the sync stops, nothing half-stored) rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak, to_checksum_address
+
+from governance.chain.abi import load_artifact
+
+# The contracts the indexer reads, by the ChainDeployment field holding each one's address.
+INDEXED_CONTRACTS = {"token": "ClueToken", "governor": "ClueGovernor", "escrow": "PrizeEscrow"}
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_HEX = re.compile(r"^0x(?:[0-9a-fA-F]{2})*$")
+_QUANTITY = re.compile(r"^0x[0-9a-fA-F]{1,16}$")
+_STATIC_WORD_TYPES = re.compile(r"^(u?int\d*|address|bool|bytes([1-9]|[12]\d|3[0-2]))$")
+
+
+class LogFormatError(ValueError):
+    """A log from the node is not shaped as eth_getLogs promises."""
+
+
+@dataclass(frozen=True)
+class RawLog:
+    """One log as the node sent it, checked for shape; hashes lowercase, the address checksummed."""
+
+    address: str
+    topics: tuple[str, ...]
+    data: str
+    block_number: int
+    block_hash: str
+    block_timestamp: int | None  # when the node includes it in the log (anvil, recent geth and reth)
+    tx_hash: str
+    log_index: int
+
+
+@dataclass(frozen=True)
+class DecodedLog:
+    """A log of one of our contracts, its event identified and its arguments as JSON-ready values."""
+
+    log: RawLog
+    contract: str
+    name: str
+    args: dict[str, Any]
+
+
+@lru_cache(maxsize=4096)
+def checksum(address: str) -> str:
+    """The checksummed form of a 0x-hex address (cached: a few addresses recur in thousands of logs)."""
+    return to_checksum_address(address)
+
+
+def _quantity(value: Any, field: str) -> int:
+    if not isinstance(value, str) or not _QUANTITY.match(value):
+        raise LogFormatError(f"log field {field} is not a hex quantity")
+    return int(value, 16)
+
+
+def _matching(value: Any, pattern: re.Pattern[str], field: str) -> str:
+    if not isinstance(value, str) or not pattern.match(value):
+        raise LogFormatError(f"log field {field} is malformed")
+    return value.lower()
+
+
+def parse_log(raw: Mapping[str, Any]) -> RawLog:
+    """Check one eth_getLogs entry and return it typed; raises LogFormatError for anything else."""
+    if not isinstance(raw, Mapping) or raw.get("removed") is True:
+        raise LogFormatError("a log is not an object, or the node marked it removed")
+    topics = raw.get("topics")
+    if not isinstance(topics, list) or len(topics) > 4:
+        raise LogFormatError("log topics are malformed")
+    timestamp = raw.get("blockTimestamp")
+    return RawLog(
+        address=checksum(_matching(raw.get("address"), _ADDRESS, "address")),
+        topics=tuple(_matching(topic, _HASH, "topics") for topic in topics),
+        data=_matching(raw.get("data"), _HEX, "data"),
+        block_number=_quantity(raw.get("blockNumber"), "blockNumber"),
+        block_hash=_matching(raw.get("blockHash"), _HASH, "blockHash"),
+        block_timestamp=None if timestamp is None else _quantity(timestamp, "blockTimestamp"),
+        tx_hash=_matching(raw.get("transactionHash"), _HASH, "transactionHash"),
+        log_index=_quantity(raw.get("logIndex"), "logIndex"),
+    )
+
+
+def _json_value(abi_type: str, value: Any) -> Any:
+    # Integers as decimal strings (JSON numbers lose precision past 2**53), bytes as 0x-hex.
+    if abi_type.endswith("]"):
+        inner = abi_type[: abi_type.rindex("[")]
+        return [_json_value(inner, item) for item in value]
+    if abi_type.startswith(("uint", "int")):
+        return str(value)
+    if abi_type == "address":
+        return checksum(value)
+    if abi_type.startswith("bytes"):
+        return "0x" + bytes(value).hex()
+    return value  # bool, string
+
+
+def _word_value(abi_type: str, word: str) -> Any:
+    # One 32-byte word of a static type, from its 64 hex digits: no ABI decoder needed.
+    if abi_type.startswith("uint"):
+        return str(int(word, 16))
+    if abi_type == "address":
+        return checksum("0x" + word[24:])
+    if abi_type == "bool":
+        return int(word, 16) != 0
+    if abi_type.startswith("int"):
+        number = int(word, 16)
+        return str(number - (1 << 256) if number >> 255 else number)
+    return "0x" + word[: 2 * int(abi_type[5:])]  # bytesN is left-aligned
+
+
+@dataclass(frozen=True)
+class EventPlan:
+    """How to decode one event: its indexed arguments from topics, the rest from data."""
+
+    contract: str
+    name: str
+    indexed: tuple[tuple[str, str], ...]  # (argument, type)
+    unindexed: tuple[tuple[str, str], ...]
+    words_only: bool  # every unindexed argument is one static word: sliced, not ABI-decoded
+
+    def decode(self, log: RawLog) -> dict[str, Any]:
+        """The arguments of `log`; raises LogFormatError when topics or data do not fit the event."""
+        if len(log.topics) != len(self.indexed) + 1:
+            raise LogFormatError(f"{self.name}: wrong number of topics")
+        args: dict[str, Any] = {}
+        for (name, abi_type), topic in zip(self.indexed, log.topics[1:], strict=True):
+            # An indexed dynamic value is only its hash in the topic.
+            args[name] = _word_value(abi_type, topic[2:]) if _STATIC_WORD_TYPES.match(abi_type) else topic
+        data = log.data[2:]
+        if self.words_only:
+            if len(data) != 64 * len(self.unindexed):
+                raise LogFormatError(f"{self.name}: data of the wrong length")
+            for position, (name, abi_type) in enumerate(self.unindexed):
+                args[name] = _word_value(abi_type, data[64 * position : 64 * position + 64])
+            return args
+        try:
+            values = abi_decode([abi_type for _, abi_type in self.unindexed], bytes.fromhex(data))
+        except Exception as error:  # eth_abi raises several types for malformed input
+            raise LogFormatError(f"{self.name}: data does not decode") from error
+        for (name, abi_type), value in zip(self.unindexed, values, strict=True):
+            args[name] = _json_value(abi_type, value)
+        return args
+
+
+def _signature(event: Mapping[str, Any]) -> str:
+    return f"{event['name']}({','.join(_canonical_type(i) for i in event['inputs'])})"
+
+
+def _canonical_type(item: Mapping[str, Any]) -> str:
+    if item["type"].startswith("tuple"):
+        return "(" + ",".join(_canonical_type(c) for c in item["components"]) + ")" + item["type"][5:]
+    return str(item["type"])
+
+
+@cache
+def event_plans(contract: str) -> dict[str, EventPlan]:
+    """The decoding plan of every event in `contract`'s ABI, by topic 0."""
+    plans: dict[str, EventPlan] = {}
+    for event in load_artifact(contract).abi:
+        if event["type"] != "event" or event.get("anonymous"):
+            continue
+        indexed = tuple((i["name"], _canonical_type(i)) for i in event["inputs"] if i["indexed"])
+        unindexed = tuple((i["name"], _canonical_type(i)) for i in event["inputs"] if not i["indexed"])
+        topic = "0x" + keccak(text=_signature(event)).hex()
+        words_only = all(_STATIC_WORD_TYPES.match(abi_type) for _, abi_type in unindexed)
+        plans[topic] = EventPlan(contract, event["name"], indexed, unindexed, words_only)
+    return plans
+
+
+class LogDecoder:
+    """Decodes the logs of one deployment's contracts; logs of other addresses or events are skipped."""
+
+    def __init__(self, contracts_by_address: Mapping[str, str]) -> None:
+        self._plans = {checksum(a): event_plans(name) for a, name in contracts_by_address.items()}
+
+    def decode(self, raw_logs: Iterable[Mapping[str, Any]]) -> list[DecodedLog]:
+        """Parse and decode `raw_logs`, in chain order; raises LogFormatError on a malformed log."""
+        decoded: list[DecodedLog] = []
+        for raw in raw_logs:
+            log = parse_log(raw)
+            plans = self._plans.get(log.address)
+            plan = plans.get(log.topics[0]) if plans and log.topics else None
+            if plan is not None:
+                decoded.append(DecodedLog(log, plan.contract, plan.name, plan.decode(log)))
+        decoded.sort(key=lambda item: (item.log.block_number, item.log.log_index))
+        return decoded
+
+
+def addresses_of(contracts_by_address: Mapping[str, str]) -> Sequence[str]:
+    """The addresses to ask eth_getLogs for."""
+    return sorted(contracts_by_address)
