@@ -289,7 +289,7 @@ class ChainClient:
         with self.w3.batch_requests() as batch:
             for number in numbers:
                 batch.add(self.w3.eth.get_block(number))
-            blocks = batch.execute()
+            blocks: list[Any] = list(batch.execute())
         headers: dict[int, tuple[str, int]] = {}
         for number, block in zip(numbers, blocks, strict=True):
             if not isinstance(block, Mapping) or "hash" not in block:

@@ -90,7 +90,9 @@ class MirrorBatch:
     def __init__(self, deployment: ChainDeployment) -> None:
         self.deployment = deployment
         self.proposals = Rows(ProposalMirror, "proposal_id", _PROPOSAL_FIELDS)
-        self.delegations = Rows(DelegationMirror, "delegator", ["delegate", "tx_hash", "block_number", "block_time"])
+        self.delegations = Rows(
+            DelegationMirror, "delegator", ["delegate", "tx_hash", "block_number", "block_time"]
+        )
         self.delegates = Rows(DelegateMirror, "address", ["power", "block_number", "block_time"])
         self.pools = Rows(PoolMirror, "challenge_id", _POOL_FIELDS)
         self.new_rows: list[models.Model] = []  # append-only children: votes, movements, commitments...

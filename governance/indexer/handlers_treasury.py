@@ -41,7 +41,12 @@ def _movement(batch: MirrorBatch, event: ChainEvent, kind: str, account: str, to
         batch.pools.touch(pool)
     batch.add_child(
         PoolMovement(
-            pool=pool, kind=kind, account=account, amount=amount, log_index=event.log_index, **event_fields(event)
+            pool=pool,
+            kind=kind,
+            account=account,
+            amount=amount,
+            log_index=event.log_index,
+            **event_fields(event),
         )
     )
 

@@ -41,7 +41,9 @@ def block_ranges(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(start + size - 1, last)
 
 
-def chain_sync(*, deployment: ChainDeployment, client: ChainClient, to_block: int | None = None) -> SyncResult:
+def chain_sync(
+    *, deployment: ChainDeployment, client: ChainClient, to_block: int | None = None
+) -> SyncResult:
     """Index `deployment`'s events up to `to_block` (default: the head less CHAIN_CONFIRMATIONS).
 
     Each block range is stored and applied in its own transaction, so an interrupted sync keeps the
@@ -60,7 +62,8 @@ def _sync(deployment: ChainDeployment, client: ChainClient, to_block: int | None
     cursor, _ = ChainSyncCursor.objects.get_or_create(
         deployment=deployment, defaults={"last_block": deployment.first_block - 1}
     )
-    reorg_from = reader.recheck_window(cursor.last_block)
+    reorg_from = reader.recheck_window(cursor.last_block, head)
+    cursor.refresh_from_db()
     last, added = cursor.last_block, 0
     for start, end in block_ranges(last + 1, head, settings.CHAIN_SYNC_BLOCK_RANGE):
         stored = reader.store_range(start, end, reader.fetch(start, end))
@@ -129,15 +132,18 @@ class _Reader:
             cursor.save(update_fields=["last_block", "synced_at"])
         return len(fresh)
 
-    def recheck_window(self, last_block: int) -> int | None:
-        """Compare the last CHAIN_REORG_WINDOW indexed blocks with the chain; on a difference, replace the
-        events from the first differing block and rebuild the mirror. Returns that block, or None."""
+    def recheck_window(self, last_block: int, head: int) -> int | None:
+        """Compare the last CHAIN_REORG_WINDOW indexed blocks with the chain; on a difference (or a chain
+        now shorter than the cursor), replace the events from the first differing block and rebuild the
+        mirror. Returns that block, or None."""
         start = max(self.deployment.first_block, last_block + 1 - settings.CHAIN_REORG_WINDOW)
         if start > last_block:
             return None
         logs = [
             log
-            for range_start, range_end in block_ranges(start, last_block, settings.CHAIN_SYNC_BLOCK_RANGE)
+            for range_start, range_end in block_ranges(
+                start, min(last_block, head), settings.CHAIN_SYNC_BLOCK_RANGE
+            )
             for log in self.fetch(range_start, range_end)
         ]
         on_chain = {(d.log.block_number, d.log.block_hash, d.log.tx_hash, d.log.log_index) for d in logs}
@@ -146,9 +152,12 @@ class _Reader:
                 deployment=self.deployment, block_number__gte=start, block_number__lte=last_block
             ).values_list("block_number", "block_hash", "tx_hash", "log_index")
         )
-        if on_chain == stored:
+        differing = {position[0] for position in on_chain ^ stored}
+        if head < last_block:
+            differing.add(head + 1)  # blocks we indexed no longer exist
+        if not differing:
             return None
-        fork = min(position[0] for position in on_chain ^ stored)
+        fork = min(differing)
         events = self.events([d for d in logs if d.log.block_number >= fork])
         with transaction.atomic():
             cursor = ChainSyncCursor.objects.select_for_update().get(deployment=self.deployment)
@@ -158,6 +167,8 @@ class _Reader:
             ChainEvent.objects.bulk_create(events)
             mirror_rebuild(deployment=self.deployment)
             outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in events}))
+            cursor.last_block = min(last_block, head)
+            cursor.save(update_fields=["last_block", "synced_at"])
         logger.warning("chain %s reorganised from block %s: mirror rebuilt", self.deployment.chain_id, fork)
         return fork
 

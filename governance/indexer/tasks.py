@@ -27,4 +27,8 @@ def sync_chain() -> dict[str, int | None] | None:
     except (IndexerError, ChainNotConfiguredError) as error:
         logger.warning("chain sync skipped: %s", error)
         return None
-    return {"last_block": result.last_block, "events_added": result.events_added, "reorg_from": result.reorg_from}
+    return {
+        "last_block": result.last_block,
+        "events_added": result.events_added,
+        "reorg_from": result.reorg_from,
+    }

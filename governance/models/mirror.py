@@ -24,7 +24,7 @@ class UintField(models.CharField):
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> int | None:
         return None if value is None else int(value)
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> int | None:
         return None if value is None else int(value)
 
     def get_prep_value(self, value: Any) -> str | None:

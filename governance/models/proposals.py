@@ -70,7 +70,9 @@ class VoteMirror(models.Model):
     block_time = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["proposal", "voter"], name="vote_mirror_one_per_voter")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "voter"], name="vote_mirror_one_per_voter")
+        ]
 
     def __str__(self) -> str:
         return f"{self.voter} on {self.proposal_id}: {self.support}"

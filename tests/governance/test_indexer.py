@@ -2,39 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from io import StringIO
+from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.core.management import call_command
 from django.test import override_settings
 
+from governance.chain.anvil import DevChain
 from governance.chain.client import ChainClient
 from governance.chain.escrow import ChallengeState
 from governance.chain.governor import ProposalState, VoteSupport
-from governance.indexer.sync import block_ranges, chain_reindex, chain_sync
+from governance.indexer.sync import IndexerError, block_ranges, chain_reindex, chain_sync
+from governance.indexer.tasks import sync_chain
 from governance.models import (
     ChainDeployment,
     ChainEvent,
     ChainSyncCursor,
     DelegateMirror,
     DelegationMirror,
+    OutgoingTransaction,
     PoolMirror,
     PoolMovement,
     ProposalMirror,
 )
-from tests.contracts.helpers import MEMBER_STAKE, PRIZE, Dao
-from tests.governance.test_indexer_support import (  # noqa: F401 (fixtures)
-    UNIT,
-    Lifecycle,
-    _isolated_chain,
-    chain,
-    client,
-    dao,
-    deployment,
-    lifecycle,
-    mirror_dump,
-)
+from tests.contracts.helpers import MEMBER_STAKE, PRIZE, Dao, spec_hash
+from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
+from tests.governance.test_indexer_support import UNIT, Lifecycle, dead_rpc_url, mirror_dump
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +45,12 @@ def test_every_proposal_event_lands_with_exact_values(
     assert proposal.description == lifecycle.proposal.description
     (action,) = lifecycle.proposal.actions
     assert proposal.actions == [
-        {"target": dao.escrow.address, "value": "0", "signature": "", "calldata": "0x" + action.calldata.hex()}
+        {
+            "target": dao.escrow.address,
+            "value": "0",
+            "signature": "",
+            "calldata": "0x" + action.calldata.hex(),
+        }
     ]
     assert proposal.vote_start == governor.proposal_snapshot(lifecycle.proposal_id)
     assert proposal.extended_deadline == governor.proposal_deadline(lifecycle.proposal_id) > proposal.vote_end
@@ -61,6 +61,7 @@ def test_every_proposal_event_lands_with_exact_values(
     )
     assert proposal.eta == governor.proposal_eta(lifecycle.proposal_id)
     assert proposal.queued_tx and proposal.executed_tx and not proposal.canceled_tx
+    assert proposal.queued_block is not None and proposal.executed_block is not None
     assert proposal.executed_block > proposal.queued_block > proposal.created_block
     assert proposal.state == ProposalState.EXECUTED
     assert proposal.quorum == governor.quorum(proposal.vote_start)
@@ -105,7 +106,9 @@ def test_every_pool_event_lands_with_exact_values(
     )
     assert awarded.creator == actors.outsider.address
     first, second, sponsor = actors.funders[0].address, actors.funders[1].address, actors.members[4].address
-    movements = list(awarded.movements.order_by("block_number", "log_index").values_list("kind", "account", "amount"))
+    movements = list(
+        awarded.movements.order_by("block_number", "log_index").values_list("kind", "account", "amount")
+    )
     kind = PoolMovement.Kind
     assert movements == [
         (kind.FUNDING, sponsor, PRIZE),
@@ -117,7 +120,10 @@ def test_every_pool_event_lands_with_exact_values(
     ]
     commitments = list(awarded.commitments.order_by("block_number").values_list("committer", "root", "batch"))
     relayer = actors.relayer.address
-    assert commitments == [(relayer, "0x" + lifecycle.roots[0].hex(), 1), (relayer, "0x" + lifecycle.roots[1].hex(), 2)]
+    assert commitments == [
+        (relayer, "0x" + lifecycle.roots[0].hex(), 1),
+        (relayer, "0x" + lifecycle.roots[1].hex(), 2),
+    ]
     (attestation,) = awarded.attestations.all()
     assert attestation.results_hash == awarded.results_hash and attestation.round == 0
     assert sorted(attestation.signers) == sorted(e.address for e in actors.evaluators[:2])
@@ -137,8 +143,12 @@ def test_delegations_and_power_follow_the_token(
     chain_sync(deployment=deployment, client=client)
 
     members = dao.actors.members
-    delegations = dict(DelegationMirror.objects.filter(deployment=deployment).values_list("delegator", "delegate"))
-    assert delegations == {m.address: m.address for m in members[:4]} | {members[4].address: members[0].address}
+    delegations = dict(
+        DelegationMirror.objects.filter(deployment=deployment).values_list("delegator", "delegate")
+    )
+    assert delegations == {m.address: m.address for m in members[:4]} | {
+        members[4].address: members[0].address
+    }
     power = dict(DelegateMirror.objects.filter(deployment=deployment).values_list("address", "power"))
     assert power == {m.address: dao.token.get_votes(m.address) for m in members}
     # Its own stake and members[4]'s, less the prize members[4] put in and plus its refund.
@@ -186,6 +196,170 @@ def test_one_block_ranges_give_the_same_log_as_one_range(
 ) -> None:
     with override_settings(CHAIN_SYNC_BLOCK_RANGE=1):
         chain_sync(deployment=deployment, client=client)
-    small = (mirror_dump(deployment), list(ChainEvent.objects.order_by("id").values_list("tx_hash", "log_index", "args")))
+    small = (
+        mirror_dump(deployment),
+        list(ChainEvent.objects.order_by("id").values_list("tx_hash", "log_index", "args")),
+    )
     chain_reindex(deployment=deployment, client=client)  # default range: everything in one request
-    assert (mirror_dump(deployment), list(ChainEvent.objects.order_by("id").values_list("tx_hash", "log_index", "args"))) == small
+    assert (
+        mirror_dump(deployment),
+        list(ChainEvent.objects.order_by("id").values_list("tx_hash", "log_index", "args")),
+    ) == small
+
+
+def _open_and_fund(dao: Dao, label: str, member: int, amount: int) -> int:
+    now = dao.client.latest_timestamp()
+    challenge_id = dao.escrow.create_challenge(
+        sender=dao.actors.outsider,
+        spec_hash=spec_hash(label),
+        submission_deadline=now + 3600,
+        award_deadline=now + 30 * 86400,
+    )
+    funder = dao.actors.members[member]
+    dao.token.approve(sender=funder, spender=dao.escrow.address, amount=amount)
+    dao.escrow.fund(sender=funder, challenge_id=challenge_id, amount=amount)
+    return challenge_id
+
+
+def test_a_reorg_in_the_window_is_replaced_and_the_mirror_follows_the_new_chain(
+    client: ChainClient, chain: DevChain, dao: Dao, lifecycle: Lifecycle, deployment: ChainDeployment
+) -> None:
+    chain_sync(deployment=deployment, client=client)
+    fork_point = chain.snapshot()
+    replaced_from = client.block_number() + 1
+    orphan_id = _open_and_fund(dao, "orphan", 1, 5 * PRIZE)
+    dao.token.delegate(sender=dao.actors.members[1], delegatee=dao.actors.members[2].address)
+    chain_sync(deployment=deployment, client=client)
+    assert PoolMirror.objects.get(deployment=deployment, challenge_id=str(orphan_id)).funded == 5 * PRIZE
+
+    # The node switches to another branch from the same parent: shorter, with other transactions.
+    chain.revert(fork_point)
+    kept_id = _open_and_fund(dao, "kept", 2, 3 * PRIZE)
+    assert kept_id == orphan_id and client.block_number() < replaced_from + 4
+
+    result = chain_sync(deployment=deployment, client=client)
+
+    assert result.reorg_from == replaced_from and result.last_block == client.block_number()
+    pool = PoolMirror.objects.get(deployment=deployment, challenge_id=str(kept_id))
+    assert (pool.spec_hash, pool.funded) == ("0x" + spec_hash("kept").hex(), 3 * PRIZE)
+    assert list(pool.movements.values_list("account", "amount")) == [
+        (dao.actors.members[2].address, 3 * PRIZE)
+    ]
+    delegate = DelegationMirror.objects.get(deployment=deployment, delegator=dao.actors.members[1].address)
+    assert delegate.delegate == dao.actors.members[1].address  # the orphaned re-delegation is gone
+    power = dict(DelegateMirror.objects.filter(deployment=deployment).values_list("address", "power"))
+    assert power == {m.address: dao.token.get_votes(m.address) for m in dao.actors.members}
+    replacement = ChainEvent.objects.filter(block_number__gte=replaced_from).order_by(
+        "block_number", "log_index"
+    )
+    assert list(replacement.values_list("name", flat=True)) == [
+        "ChallengeCreated",
+        "Approval",
+        "Transfer",
+        "DelegateVotesChanged",
+        "ChallengeFunded",
+    ]
+    following = mirror_dump(deployment)
+    chain_reindex(deployment=deployment, client=client)
+    assert mirror_dump(deployment) == following
+
+
+def test_with_the_chain_down_sync_raises_cleanly_and_the_mirror_stays(
+    client: ChainClient, lifecycle: Lifecycle, deployment: ChainDeployment
+) -> None:
+    chain_sync(deployment=deployment, client=client)
+    before, events = mirror_dump(deployment), ChainEvent.objects.count()
+    dead = ChainClient.connect(dead_rpc_url(), request_timeout=0.5)
+
+    with pytest.raises(IndexerError, match="unreadable"):
+        chain_sync(deployment=deployment, client=dead)
+
+    assert mirror_dump(deployment) == before and ChainEvent.objects.count() == events
+
+
+def test_the_beat_task_logs_and_returns_when_the_chain_is_down(
+    settings: Any, lifecycle: Lifecycle, deployment: ChainDeployment, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.CHAIN_RPC_URL, settings.CHAIN_REQUEST_TIMEOUT = dead_rpc_url(), 0.5
+
+    assert sync_chain() is None
+
+    assert "chain sync skipped" in caplog.text
+    assert not ChainEvent.objects.exists() and not ChainSyncCursor.objects.exists()
+
+
+def test_the_beat_task_and_the_commands_sync_the_current_deployment(
+    settings: Any, client: ChainClient, lifecycle: Lifecycle, deployment: ChainDeployment
+) -> None:
+    settings.CHAIN_RPC_URL = client.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    head = client.block_number()
+
+    assert sync_chain() == {
+        "last_block": head,
+        "events_added": ChainEvent.objects.count(),
+        "reorg_from": None,
+    }
+    mirrored = mirror_dump(deployment)
+    out = StringIO()
+    call_command("sync_chain", stdout=out)
+    assert out.getvalue() == f"synced to block {head}: 0 new events\n"
+    call_command("reindex_chain", stdout=out)
+    assert mirror_dump(deployment) == mirrored
+    assert "sync-chain" in settings.CELERY_BEAT_SCHEDULE
+    assert settings.CELERY_BEAT_SCHEDULE["sync-chain"]["task"] == sync_chain.name
+
+
+def test_outbox_rows_are_confirmed_by_their_indexed_events(
+    client: ChainClient, dao: Dao, lifecycle: Lifecycle, deployment: ChainDeployment
+) -> None:
+    chain_sync(deployment=deployment, client=client)
+    # A funding transaction is mined; the indexer has not seen it yet.
+    challenge_id = _open_and_fund(dao, "outbox", 1, PRIZE)
+    funded = client.get_logs([deployment.escrow], client.block_number(), client.block_number())
+    (tx_hash,) = {log["transactionHash"] for log in funded}
+    rows = [
+        OutgoingTransaction.objects.create(
+            purpose=purpose,
+            deployment=deployment,
+            contract="PrizeEscrow",
+            to_address=deployment.escrow,
+            function="fund",
+            call_data="0x",
+            status=OutgoingTransaction.Status.MINED,
+            tx_hash=sent,
+        )
+        for purpose, sent in ((f"fund:{challenge_id}", tx_hash), ("other", "0x" + "ab" * 32))
+    ]
+
+    chain_sync(deployment=deployment, client=client)
+
+    for row in rows:
+        row.refresh_from_db()
+    assert rows[0].status == OutgoingTransaction.Status.CONFIRMED and rows[0].confirmed_at is not None
+    assert rows[1].status == OutgoingTransaction.Status.MINED  # no event of it: not confirmed
+
+
+class _LogsWithoutTimestamps(ChainClient):
+    """A node whose logs do not carry their block's timestamp (older geth, most providers)."""
+
+    def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
+        logs = super().get_logs(addresses, from_block, to_block)
+        for log in logs:
+            del log["blockTimestamp"]
+        return logs
+
+
+def test_block_times_come_from_the_headers_when_logs_lack_them(
+    client: ChainClient, lifecycle: Lifecycle, deployment: ChainDeployment
+) -> None:
+    chain_sync(deployment=deployment, client=client)
+    with_stamps = list(ChainEvent.objects.order_by("id").values_list("block_number", "block_time"))
+    plain = _LogsWithoutTimestamps(client.w3)
+
+    chain_reindex(deployment=deployment, client=plain)
+
+    assert list(ChainEvent.objects.order_by("id").values_list("block_number", "block_time")) == with_stamps
+    block = client.w3.eth.get_block(deployment.first_block)
+    assert client.block_headers([deployment.first_block]) == {
+        deployment.first_block: (block["hash"].to_0x_hex(), block["timestamp"])
+    }

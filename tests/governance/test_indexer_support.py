@@ -5,6 +5,7 @@ No tests here: the fixtures are imported by `test_indexer*.py` and `test_mirror_
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ from governance.models import (
 from tests.contracts.helpers import CLAIM_WINDOW, MEMBER_STAKE, PRIZE, Actors, Dao, results, spec_hash
 
 UNIT = 10**18
+# What `from ... import *` brings into a test module: the fixtures.
+__all__ = ["_isolated_chain", "chain", "client", "dao", "deployment", "lifecycle"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,14 @@ class Lifecycle:
     withdrawn_id: int  # a second proposal its proposer cancelled while pending
     leaderboard: bytes
     roots: tuple[bytes, bytes]  # the relayer's two commitment batches
+
+
+def dead_rpc_url() -> str:
+    """An address where no node answers: a loopback port that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +75,7 @@ def dao(client: ChainClient, chain: DevChain) -> Dao:
         evaluator_threshold=2,
         guardian=actors.guardian.address,
     )
-    members = {member.address: MEMBER_STAKE for member in actors.members}
+    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
     deployment = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
     dao = Dao(client, chain, deployment, params, actors)
     for member in actors.members:
@@ -91,9 +102,13 @@ def _votes(dao: Dao, proposal_id: int) -> None:
     governor, members, relayer = dao.governor, dao.actors.members, dao.actors.relayer
     # Quorum is first reached 30 s before the deadline: the governor extends the vote (late quorum).
     dao.chain.advance_to(governor.proposal_deadline(proposal_id) - 30)
-    governor.cast_vote(sender=members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced")
+    governor.cast_vote(
+        sender=members[0], proposal_id=proposal_id, support=VoteSupport.FOR, reason="reproduced"
+    )
     plain = governor.ballot_for(proposal_id=proposal_id, voter=members[1].address, support=VoteSupport.FOR)
-    governor.cast_vote_by_sig(relayer=relayer, ballot=plain, signature=governor.sign_ballot(voter=members[1], ballot=plain))
+    governor.cast_vote_by_sig(
+        relayer=relayer, ballot=plain, signature=governor.sign_ballot(voter=members[1], ballot=plain)
+    )
     reasoned = governor.ballot_for(
         proposal_id=proposal_id, voter=members[2].address, support=VoteSupport.ABSTAIN, reason="no opinion"
     )
@@ -111,7 +126,9 @@ def run_lifecycle(dao: Dao) -> Lifecycle:
     roots = []
     for batch in (("a", "b"), ("c",)):
         hashes = [keccak(text=f"submission {name}") for name in batch]
-        roots.append(escrow.commit(sender=actors.relayer, challenge_id=awarded_id, submission_hashes=hashes).root)
+        roots.append(
+            escrow.commit(sender=actors.relayer, challenge_id=awarded_id, submission_hashes=hashes).root
+        )
     leaderboard = results("cifar final")
     dao.chain.advance(3601)
     escrow.attest_results(
@@ -134,7 +151,10 @@ def run_lifecycle(dao: Dao) -> Lifecycle:
     )
     proposal, proposal_id = dao.propose([award], "# Prize: cifar\n\nresults attested")
     _, withdrawn_id = dao.propose([award], "# Prize: cifar (draft)")
-    governor.cancel(sender=actors.members[0], proposal=Proposal.by(actors.members[0].address, [award], "# Prize: cifar (draft)"))
+    governor.cancel(
+        sender=actors.members[0],
+        proposal=Proposal.by(actors.members[0].address, [award], "# Prize: cifar (draft)"),
+    )
     _votes(dao, proposal_id)
     dao.close_vote(proposal_id)
     governor.queue(sender=actors.relayer, proposal=proposal)
@@ -147,7 +167,9 @@ def run_lifecycle(dao: Dao) -> Lifecycle:
     escrow.cancel(sender=actors.outsider, challenge_id=cancelled_id)
     escrow.refund(sender=actors.relayer, challenge_id=cancelled_id, funder=actors.members[3].address)
     dao.token.delegate(sender=actors.members[4], delegatee=actors.members[0].address)
-    return Lifecycle(awarded_id, cancelled_id, proposal, proposal_id, withdrawn_id, leaderboard, (roots[0], roots[1]))
+    return Lifecycle(
+        awarded_id, cancelled_id, proposal, proposal_id, withdrawn_id, leaderboard, (roots[0], roots[1])
+    )
 
 
 @pytest.fixture(scope="module")
