@@ -39,6 +39,6 @@ def delegates_list(*, deployment: ChainDeployment) -> list[DelegateSummary]:
     )
     addresses = {a for a, power in powers.items() if power} | set(delegators)
     summaries = [
-        DelegateSummary(a, powers.get(a, 0), votes.get(a, 0), delegators.get(a, 0)) for a in addresses
+        DelegateSummary(a, int(powers.get(a, 0)), votes.get(a, 0), delegators.get(a, 0)) for a in addresses
     ]
     return sorted(summaries, key=lambda d: (-d.power, d.address))

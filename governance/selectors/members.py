@@ -51,7 +51,7 @@ def member_profile(*, deployment: ChainDeployment, address: str) -> MemberProfil
     claims = [m for m in movements if m.kind == PoolMovement.Kind.CLAIM]
     return MemberProfile(
         address=account,
-        power=power or 0,
+        power=int(power or 0),
         delegate=delegate,
         votes=votes,
         rewards=rewards,
