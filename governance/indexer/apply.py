@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
+from governance.indexer.inserts import rows_insert
 from governance.models import (
     ChainDeployment,
     ChainEvent,
@@ -111,7 +112,7 @@ class MirrorBatch:
         for row in self.new_rows:
             by_model.setdefault(type(row), []).append(row)
         for model, rows_of_model in by_model.items():
-            model._default_manager.bulk_create(rows_of_model)
+            rows_insert(model, rows_of_model)
         self.new_rows = []
 
     def _load(self, events: Sequence[ChainEvent]) -> None:

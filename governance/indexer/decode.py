@@ -194,7 +194,9 @@ class LogDecoder:
             plan = plans.get(log.topics[0]) if plans and log.topics else None
             if plan is not None:
                 decoded.append(DecodedLog(log, plan.contract, plan.name, plan.decode(log)))
-        decoded.sort(key=lambda item: (item.log.block_number, item.log.log_index))
+        positions = [(item.log.block_number, item.log.log_index) for item in decoded]
+        if positions != sorted(positions):  # nodes send chain order; sort only if this one did not
+            decoded.sort(key=lambda item: (item.log.block_number, item.log.log_index))
         return decoded
 
 

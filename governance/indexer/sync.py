@@ -13,6 +13,7 @@ from web3.exceptions import Web3Exception
 
 from governance.chain.client import ChainClient, ChainIdMismatchError, NodeRequestError
 from governance.indexer.decode import INDEXED_CONTRACTS, DecodedLog, LogDecoder, LogFormatError
+from governance.indexer.inserts import events_insert
 from governance.indexer.mirror import mirror_apply, mirror_clear, mirror_rebuild
 from governance.indexer.states import proposal_states_refresh
 from governance.models import ChainDeployment, ChainEvent, ChainSyncCursor
@@ -125,7 +126,7 @@ class _Reader:
                 ).values_list("tx_hash", "log_index")
             )
             fresh = [e for e in events if (e.tx_hash, e.log_index) not in known]
-            ChainEvent.objects.bulk_create(fresh, batch_size=2_000)
+            events_insert(fresh)
             mirror_apply(deployment=self.deployment, events=fresh)
             outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in fresh}))
             cursor.last_block = end
@@ -164,7 +165,7 @@ class _Reader:
             if cursor.last_block != last_block:
                 return None
             ChainEvent.objects.filter(deployment=self.deployment, block_number__gte=fork).delete()
-            ChainEvent.objects.bulk_create(events)
+            events_insert(events)
             mirror_rebuild(deployment=self.deployment)
             outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in events}))
             cursor.last_block = min(last_block, head)
