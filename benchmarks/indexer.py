@@ -173,7 +173,7 @@ def _run(events: int, rounds: int, profile: bool) -> None:
 
             profiler = cProfile.Profile()
             profiler.runcall(_sync_seconds, client, deployment, last)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         raw_median, sync_median = statistics.median(raw_times), statistics.median(sync_times)
         print(f"range size={size} blocks; events={count}; web3 get_logs (formatted)={statistics.median(web3_times):.3f}s")
         print(f"raw eth_getLogs={raw_median:.3f}s sync={sync_median:.3f}s ({count / sync_median:,.0f} events/s)")

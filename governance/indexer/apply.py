@@ -12,10 +12,10 @@ from typing import Any, Generic, TypeVar
 
 from django.db import models
 
+from governance.indexer.decode import IndexedEvent
 from governance.indexer.inserts import rows_insert
 from governance.models import (
     ChainDeployment,
-    ChainEvent,
     DelegateMirror,
     DelegationMirror,
     PoolCommitment,
@@ -24,7 +24,7 @@ from governance.models import (
 )
 
 M = TypeVar("M", bound=models.Model)
-Handler = Callable[["MirrorBatch", ChainEvent], None]
+Handler = Callable[["MirrorBatch", IndexedEvent], None]
 HANDLERS: dict[tuple[str, str], Handler] = {}
 
 
@@ -99,7 +99,7 @@ class MirrorBatch:
         self.new_rows: list[models.Model] = []  # append-only children: votes, movements, commitments...
         self.commitment_counts: dict[tuple[str, str], int] = {}
 
-    def apply(self, events: Sequence[ChainEvent]) -> None:
+    def apply(self, events: Sequence[IndexedEvent]) -> None:
         """Apply `events` (in chain order) and write the result."""
         self._load(events)
         for event in events:
@@ -115,7 +115,7 @@ class MirrorBatch:
             rows_insert(model, rows_of_model)
         self.new_rows = []
 
-    def _load(self, events: Sequence[ChainEvent]) -> None:
+    def _load(self, events: Sequence[IndexedEvent]) -> None:
         keys: dict[str, set[str]] = {"ClueGovernor": set(), "PrizeEscrow": set(), "delegator": set()}
         delegates: set[str] = set()
         for event in events:
@@ -133,7 +133,7 @@ class MirrorBatch:
         self.delegates.load(self.deployment, delegates)
         self._load_commitment_counts(events)
 
-    def _load_commitment_counts(self, events: Sequence[ChainEvent]) -> None:
+    def _load_commitment_counts(self, events: Sequence[IndexedEvent]) -> None:
         ids = {e.args["id"] for e in events if e.name == "SubmissionsCommitted"} - {
             pool for pool, _ in self.commitment_counts
         }
@@ -152,6 +152,6 @@ class MirrorBatch:
         self.new_rows.append(row)
 
 
-def event_fields(event: ChainEvent) -> dict[str, Any]:
+def event_fields(event: IndexedEvent) -> dict[str, Any]:
     """Where and when an event happened, in the field names the mirror rows use."""
     return {"tx_hash": event.tx_hash, "block_number": event.block_number, "block_time": event.block_time}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
 
@@ -52,6 +53,21 @@ class DecodedLog:
     contract: str
     name: str
     args: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedEvent:
+    """An event as the log stores it and the mirror applies it (a plain value: the hot path of a sync
+    makes ten thousand of them, which model instances make several times slower)."""
+
+    contract: str
+    name: str
+    args: dict[str, Any]
+    tx_hash: str
+    block_number: int
+    log_index: int
+    block_hash: str
+    block_time: datetime
 
 
 @lru_cache(maxsize=4096)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from governance.indexer.apply import MirrorBatch, event_fields, handles
-from governance.models import ChainEvent, DelegateMirror, DelegationMirror, ProposalMirror, VoteMirror
+from governance.indexer.decode import IndexedEvent
+from governance.models import DelegateMirror, DelegationMirror, ProposalMirror, VoteMirror
 
 _TALLY_FIELD = {0: "against_votes", 1: "for_votes", 2: "abstain_votes"}  # GovernorCountingSimple
 
 
 @handles("ClueToken", "DelegateChanged")
-def delegate_changed(batch: MirrorBatch, event: ChainEvent) -> None:
+def delegate_changed(batch: MirrorBatch, event: IndexedEvent) -> None:
     delegator, delegate = event.args["delegator"], event.args["toDelegate"]
     row = batch.delegations.get(delegator)
     if row is None:
@@ -25,7 +26,7 @@ def delegate_changed(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("ClueToken", "DelegateVotesChanged")
-def delegate_votes_changed(batch: MirrorBatch, event: ChainEvent) -> None:
+def delegate_votes_changed(batch: MirrorBatch, event: IndexedEvent) -> None:
     address, power = event.args["delegate"], int(event.args["newVotes"])
     row = batch.delegates.get(address)
     if row is None:
@@ -44,7 +45,7 @@ def delegate_votes_changed(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("ClueGovernor", "ProposalCreated")
-def proposal_created(batch: MirrorBatch, event: ChainEvent) -> None:
+def proposal_created(batch: MirrorBatch, event: IndexedEvent) -> None:
     args = event.args
     if batch.proposals.get(args["proposalId"]) is not None:
         return  # the governor refuses a second proposal with the same id; never overwrite the first
@@ -71,7 +72,7 @@ def proposal_created(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("ClueGovernor", "VoteCast", "VoteCastWithParams")
-def vote_cast(batch: MirrorBatch, event: ChainEvent) -> None:
+def vote_cast(batch: MirrorBatch, event: IndexedEvent) -> None:
     args = event.args
     proposal = batch.proposals.get(args["proposalId"])
     support, weight = int(args["support"]), int(args["weight"])
@@ -93,7 +94,7 @@ def vote_cast(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("ClueGovernor", "ProposalQueued", "ProposalExecuted", "ProposalCanceled")
-def proposal_step(batch: MirrorBatch, event: ChainEvent) -> None:
+def proposal_step(batch: MirrorBatch, event: IndexedEvent) -> None:
     proposal = batch.proposals.get(event.args["proposalId"])
     if proposal is None:
         return
@@ -108,7 +109,7 @@ def proposal_step(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("ClueGovernor", "ProposalExtended")
-def proposal_extended(batch: MirrorBatch, event: ChainEvent) -> None:
+def proposal_extended(batch: MirrorBatch, event: IndexedEvent) -> None:
     proposal = batch.proposals.get(event.args["proposalId"])
     if proposal is not None:
         proposal.extended_deadline = int(event.args["extendedDeadline"])

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from governance.chain.escrow import ChallengeState
 from governance.indexer.apply import MirrorBatch, event_fields, handles
-from governance.models import ChainEvent, PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
+from governance.indexer.decode import IndexedEvent
+from governance.models import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
 
 Kind = PoolMovement.Kind
 
 
 @handles("PrizeEscrow", "ChallengeCreated")
-def challenge_created(batch: MirrorBatch, event: ChainEvent) -> None:
+def challenge_created(batch: MirrorBatch, event: IndexedEvent) -> None:
     args = event.args
     if batch.pools.get(args["id"]) is not None:
         return
@@ -30,7 +31,7 @@ def challenge_created(batch: MirrorBatch, event: ChainEvent) -> None:
     )
 
 
-def _movement(batch: MirrorBatch, event: ChainEvent, kind: str, account: str, total: str | None) -> None:
+def _movement(batch: MirrorBatch, event: IndexedEvent, kind: str, account: str, total: str | None) -> None:
     """Record a movement of `amount` and add it to the pool's `total` field (None: counted nowhere)."""
     pool = batch.pools.get(event.args["id"])
     if pool is None:
@@ -52,38 +53,38 @@ def _movement(batch: MirrorBatch, event: ChainEvent, kind: str, account: str, to
 
 
 @handles("PrizeEscrow", "ChallengeFunded")
-def challenge_funded(batch: MirrorBatch, event: ChainEvent) -> None:
+def challenge_funded(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.FUNDING, event.args["funder"], "funded")
 
 
 @handles("PrizeEscrow", "PrizeCredited")
-def prize_credited(batch: MirrorBatch, event: ChainEvent) -> None:
+def prize_credited(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.AWARD, event.args["account"], None)  # PrizeAwarded carries the total
 
 
 @handles("PrizeEscrow", "PrizeClaimed")
-def prize_claimed(batch: MirrorBatch, event: ChainEvent) -> None:
+def prize_claimed(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.CLAIM, event.args["account"], "claimed")
 
 
 @handles("PrizeEscrow", "ClaimFailed")
-def claim_failed(batch: MirrorBatch, event: ChainEvent) -> None:
+def claim_failed(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.CLAIM_FAILED, event.args["account"], None)
 
 
 @handles("PrizeEscrow", "Refunded")
-def refunded(batch: MirrorBatch, event: ChainEvent) -> None:
+def refunded(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.REFUND, event.args["funder"], "refunded")
 
 
 @handles("PrizeEscrow", "UnclaimedSwept")
-def unclaimed_swept(batch: MirrorBatch, event: ChainEvent) -> None:
+def unclaimed_swept(batch: MirrorBatch, event: IndexedEvent) -> None:
     _movement(batch, event, Kind.SWEEP, "", "swept")
     _set_state(batch, event, ChallengeState.FINALIZED)
 
 
 @handles("PrizeEscrow", "PrizeAwarded")
-def prize_awarded(batch: MirrorBatch, event: ChainEvent) -> None:
+def prize_awarded(batch: MirrorBatch, event: IndexedEvent) -> None:
     pool = _set_state(batch, event, ChallengeState.AWARDED)
     if pool is not None:
         pool.awarded = int(event.args["total"])
@@ -91,12 +92,12 @@ def prize_awarded(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("PrizeEscrow", "ChallengeCancelled")
-def challenge_cancelled(batch: MirrorBatch, event: ChainEvent) -> None:
+def challenge_cancelled(batch: MirrorBatch, event: IndexedEvent) -> None:
     _set_state(batch, event, ChallengeState.CANCELLED)
 
 
 @handles("PrizeEscrow", "ResultsAttested")
-def results_attested(batch: MirrorBatch, event: ChainEvent) -> None:
+def results_attested(batch: MirrorBatch, event: IndexedEvent) -> None:
     pool = _set_state(batch, event, ChallengeState.ATTESTED)
     if pool is None:
         return
@@ -113,14 +114,14 @@ def results_attested(batch: MirrorBatch, event: ChainEvent) -> None:
 
 
 @handles("PrizeEscrow", "ResultsReopened")
-def results_reopened(batch: MirrorBatch, event: ChainEvent) -> None:
+def results_reopened(batch: MirrorBatch, event: IndexedEvent) -> None:
     pool = _set_state(batch, event, ChallengeState.OPEN)  # reads CLOSED past the deadline, as on chain
     if pool is not None:
         pool.results_hash, pool.round = "", int(event.args["round"])
 
 
 @handles("PrizeEscrow", "SubmissionsCommitted")
-def submissions_committed(batch: MirrorBatch, event: ChainEvent) -> None:
+def submissions_committed(batch: MirrorBatch, event: IndexedEvent) -> None:
     pool = batch.pools.get(event.args["id"])
     if pool is None:
         return
@@ -137,7 +138,7 @@ def submissions_committed(batch: MirrorBatch, event: ChainEvent) -> None:
     )
 
 
-def _set_state(batch: MirrorBatch, event: ChainEvent, state: ChallengeState) -> PoolMirror | None:
+def _set_state(batch: MirrorBatch, event: IndexedEvent, state: ChallengeState) -> PoolMirror | None:
     pool = batch.pools.get(event.args["id"])
     if pool is not None:
         pool.state = state

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from governance.indexer.decode import IndexedEvent
 from governance.models import ChainEvent
 
 
@@ -18,16 +19,16 @@ def rows_insert(model: type[models.Model], rows: Sequence[models.Model]) -> None
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     for row in rows:
-        row._prepare_related_fields_for_save(operation_name="rows_insert")  # foreign keys of saved parents
+        # Foreign keys to parents saved since the row was built (the ORM does the same in bulk_create).
+        row._prepare_related_fields_for_save(operation_name="rows_insert")  # type: ignore[attr-defined]
     values = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] for row in rows]
     _executemany(model, [f.column for f in fields], values)
 
 
-def events_insert(events: Sequence[ChainEvent]) -> None:
+def events_insert(deployment_id: int, events: Sequence[IndexedEvent]) -> None:
     """Insert decoded events: the one hot path of a sync, with each block's time adapted once."""
     if not events:
         return
-    args_field = ChainEvent._meta.get_field("args")
     times: dict[Any, Any] = {}
     values = []
     for e in events:
@@ -36,7 +37,7 @@ def events_insert(events: Sequence[ChainEvent]) -> None:
             block_time = times[e.block_time] = connection.ops.adapt_datetimefield_value(e.block_time)
         values.append(
             (
-                e.deployment_id,
+                deployment_id,
                 e.block_number,
                 e.block_hash,
                 block_time,
@@ -44,7 +45,7 @@ def events_insert(events: Sequence[ChainEvent]) -> None:
                 e.log_index,
                 e.contract,
                 e.name,
-                args_field.get_db_prep_save(e.args, connection),
+                connection.ops.adapt_json_value(e.args, None),
             )
         )
     columns = ["deployment_id", "block_number", "block_hash", "block_time", "tx_hash", "log_index"]

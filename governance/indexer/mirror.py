@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from governance.indexer import handlers_governance, handlers_treasury  # noqa: F401 (register handlers)
 from governance.indexer.apply import MirrorBatch
+from governance.indexer.decode import IndexedEvent
 from governance.models import (
     ChainDeployment,
     ChainEvent,
@@ -22,10 +23,20 @@ from governance.models import (
     VoteMirror,
 )
 
-REBUILD_BATCH = 5_000  # events per batch when the mirror is rebuilt from the log
+REBUILD_BATCH = 5_000
+EVENT_FIELDS = (
+    "contract",
+    "name",
+    "args",
+    "tx_hash",
+    "block_number",
+    "log_index",
+    "block_hash",
+    "block_time",
+)  # events per batch when the mirror is rebuilt from the log
 
 
-def mirror_apply(*, deployment: ChainDeployment, events: Sequence[ChainEvent]) -> None:
+def mirror_apply(*, deployment: ChainDeployment, events: Sequence[IndexedEvent]) -> None:
     """Apply `events` (in chain order, all newer than what the mirror has seen) to the mirror."""
     if events:
         MirrorBatch(deployment).apply(events)
@@ -48,11 +59,13 @@ def mirror_rebuild(*, deployment: ChainDeployment) -> int:
     # Proposal states read from the governor are kept by the sync that follows; the rebuild clears them.
     applied, after = 0, (-1, -1)
     while True:
-        events = list(
-            ChainEvent.objects.filter(deployment=deployment)
+        events = [
+            IndexedEvent(*row)
+            for row in ChainEvent.objects.filter(deployment=deployment)
             .filter(_after(after))
-            .order_by("block_number", "log_index")[:REBUILD_BATCH]
-        )
+            .order_by("block_number", "log_index")
+            .values_list(*EVENT_FIELDS)[:REBUILD_BATCH]
+        ]
         if not events:
             return applied
         MirrorBatch(deployment).apply(events)

@@ -12,7 +12,13 @@ from django.db import transaction
 from web3.exceptions import Web3Exception
 
 from governance.chain.client import ChainClient, ChainIdMismatchError, NodeRequestError
-from governance.indexer.decode import INDEXED_CONTRACTS, DecodedLog, LogDecoder, LogFormatError
+from governance.indexer.decode import (
+    INDEXED_CONTRACTS,
+    DecodedLog,
+    IndexedEvent,
+    LogDecoder,
+    LogFormatError,
+)
 from governance.indexer.inserts import events_insert
 from governance.indexer.mirror import mirror_apply, mirror_clear, mirror_rebuild
 from governance.indexer.states import proposal_states_refresh
@@ -86,7 +92,7 @@ class _Reader:
     def fetch(self, start: int, end: int) -> list[DecodedLog]:
         return self.decoder.decode(self.client.get_logs(self.addresses, start, end))
 
-    def events(self, logs: Sequence[DecodedLog]) -> list[ChainEvent]:
+    def events(self, logs: Sequence[DecodedLog]) -> list[IndexedEvent]:
         # One header request for the blocks whose logs came without their timestamp.
         missing = sorted({d.log.block_number for d in logs if d.log.block_timestamp is None})
         headers = self.client.block_headers(missing)
@@ -99,16 +105,15 @@ class _Reader:
                 stamp = headers[log.block_number][1] if log.block_timestamp is None else log.block_timestamp
                 block_time = times[log.block_number] = datetime.fromtimestamp(stamp, tz=UTC)
             events.append(
-                ChainEvent(
-                    deployment=self.deployment,
-                    block_number=log.block_number,
-                    block_hash=log.block_hash,
-                    block_time=block_time,
-                    tx_hash=log.tx_hash,
-                    log_index=log.log_index,
-                    contract=item.contract,
-                    name=item.name,
-                    args=item.args,
+                IndexedEvent(
+                    item.contract,
+                    item.name,
+                    item.args,
+                    log.tx_hash,
+                    log.block_number,
+                    log.log_index,
+                    log.block_hash,
+                    block_time,
                 )
             )
         return events
@@ -126,7 +131,7 @@ class _Reader:
                 ).values_list("tx_hash", "log_index")
             )
             fresh = [e for e in events if (e.tx_hash, e.log_index) not in known]
-            events_insert(fresh)
+            events_insert(self.deployment.pk, fresh)
             mirror_apply(deployment=self.deployment, events=fresh)
             outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in fresh}))
             cursor.last_block = end
@@ -165,7 +170,7 @@ class _Reader:
             if cursor.last_block != last_block:
                 return None
             ChainEvent.objects.filter(deployment=self.deployment, block_number__gte=fork).delete()
-            events_insert(events)
+            events_insert(self.deployment.pk, events)
             mirror_rebuild(deployment=self.deployment)
             outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in events}))
             cursor.last_block = min(last_block, head)
