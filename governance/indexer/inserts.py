@@ -30,11 +30,12 @@ def events_insert(deployment_id: int, events: Sequence[IndexedEvent]) -> None:
     if not events:
         return
     times: dict[Any, Any] = {}
+    adapt_json, adapt_time = connection.ops.adapt_json_value, connection.ops.adapt_datetimefield_value
     values = []
     for e in events:
         block_time = times.get(e.block_time)
         if block_time is None:
-            block_time = times[e.block_time] = connection.ops.adapt_datetimefield_value(e.block_time)
+            block_time = times[e.block_time] = adapt_time(e.block_time)
         values.append(
             (
                 deployment_id,
@@ -45,7 +46,7 @@ def events_insert(deployment_id: int, events: Sequence[IndexedEvent]) -> None:
                 e.log_index,
                 e.contract,
                 e.name,
-                connection.ops.adapt_json_value(e.args, None),
+                adapt_json(e.args, None),
             )
         )
     columns = ["deployment_id", "block_number", "block_hash", "block_time", "tx_hash", "log_index"]

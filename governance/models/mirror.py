@@ -42,7 +42,7 @@ class ChainEvent(models.Model):
     block_number = models.PositiveBigIntegerField()
     block_hash = models.CharField(max_length=66)  # lowercase 0x-hex
     block_time = models.DateTimeField()
-    tx_hash = models.CharField(max_length=66, db_index=True)
+    tx_hash = models.CharField(max_length=66)  # looked up with its deployment: the unique index
     log_index = models.PositiveIntegerField()
     contract = models.CharField(max_length=32)  # artifact name: ClueToken, ClueGovernor, PrizeEscrow
     name = models.CharField(max_length=64)  # the event's name
