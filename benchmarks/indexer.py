@@ -115,10 +115,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--range", type=int, default=0, help="blocks per request (default: the setting)")
     parser.add_argument("--profile", action="store_true", help="print where one sync spends its time")
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="clueboard-indexer-bench-"))
     try:
+        if options.range:
+            os.environ["CHAIN_SYNC_BLOCK_RANGE"] = str(options.range)
         _setup_django(root)
         _run(options.events, options.rounds, options.profile)
     finally:

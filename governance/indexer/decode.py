@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
@@ -28,8 +28,7 @@ class LogFormatError(ValueError):
     """A log from the node is not shaped as eth_getLogs promises."""
 
 
-@dataclass(frozen=True)
-class RawLog:
+class RawLog(NamedTuple):
     """One log as the node sent it, checked for shape; hashes lowercase, the address checksummed."""
 
     address: str
@@ -42,8 +41,7 @@ class RawLog:
     log_index: int
 
 
-@dataclass(frozen=True)
-class DecodedLog:
+class DecodedLog(NamedTuple):
     """A log of one of our contracts, its event identified and its arguments as JSON-ready values."""
 
     log: RawLog
@@ -52,10 +50,9 @@ class DecodedLog:
     args: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedEvent:
-    """An event as the log stores it and the mirror applies it (a plain value: the hot path of a sync
-    makes ten thousand of them, which model instances make several times slower)."""
+class IndexedEvent(NamedTuple):
+    """An event as the log stores it and the mirror applies it. Plain tuples, like RawLog and DecodedLog:
+    a sync makes ten thousand of each, and model instances or frozen dataclasses cost several times more."""
 
     contract: str
     name: str

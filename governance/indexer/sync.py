@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -72,11 +73,18 @@ def _sync(deployment: ChainDeployment, client: ChainClient, to_block: int | None
     reorg_from = reader.recheck_window(cursor.last_block, head)
     cursor.refresh_from_db()
     last, added = cursor.last_block, 0
-    for start, end in block_ranges(last + 1, head, settings.CHAIN_SYNC_BLOCK_RANGE):
-        stored = reader.store_range(start, end, reader.fetch(start, end))
-        if stored is None:
-            break  # another sync moved the cursor meanwhile: it carries on from there
-        added, last = added + stored, end
+    ranges = list(block_ranges(last + 1, head, settings.CHAIN_SYNC_BLOCK_RANGE))
+    # The next range is fetched while this one is stored: the node works while the database does.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-fetch") as prefetch:
+        pending = prefetch.submit(reader.fetch, *ranges[0]) if ranges else None
+        for index, (start, end) in enumerate(ranges):
+            assert pending is not None
+            logs = pending.result()
+            pending = prefetch.submit(reader.fetch, *ranges[index + 1]) if index + 1 < len(ranges) else None
+            stored = reader.store_range(start, end, logs)
+            if stored is None:
+                break  # another sync moved the cursor meanwhile: it carries on from there
+            added, last = added + stored, end
     proposal_states_refresh(deployment=deployment, client=client)
     return SyncResult(last_block=last, events_added=added, reorg_from=reorg_from)
 
