@@ -56,15 +56,17 @@ def _generate(client, dao_deployment, members, funders, events: int) -> None:  #
     escrow = PrizeEscrow(client, dao_deployment.escrow)
     now = client.latest_timestamp()
     challenge_id = escrow.create_challenge(
-        sender=members[0], spec_hash=b"\x01" * 32, submission_deadline=now + 86400, award_deadline=now + 40 * 86400
+        sender=members[0],
+        spec_hash=b"\x01" * 32,
+        submission_deadline=now + 86400,
+        award_deadline=now + 40 * 86400,
     )
     for funder in funders:
         token.approve(sender=funder, spender=escrow.address, amount=10**30)
     transfer = token.contract.functions.transfer
     fund = escrow.contract.functions.fund
     _rpc(client, "evm_setAutomine", [False])
-    sent = 0
-    for n in range(events // 3 + 1):
+    for sent, n in enumerate(range(events // 3 + 1), start=1):
         if n % 3 == 2:
             sender = funders[n % len(funders)].address
             data = fund(challenge_id, 10**15 + n)._encode_transaction_data()
@@ -74,7 +76,6 @@ def _generate(client, dao_deployment, members, funders, events: int) -> None:  #
             data = transfer(members[(n + 1) % len(members)].address, 10**15 + n)._encode_transaction_data()
             to = token.address
         _rpc(client, "eth_sendTransaction", [{"from": sender, "to": to, "data": data, "gas": GAS}])
-        sent += 1
         if sent % TX_PER_BLOCK == 0:
             _rpc(client, "evm_mine", [])
     _rpc(client, "evm_mine", [])
@@ -115,20 +116,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--range", type=int, default=0, help="blocks per request (default: the setting)")
+    parser.add_argument(
+        "--ranges",
+        default="",
+        help="more range sizes to compare, comma-separated (the setting's comes first)",
+    )
     parser.add_argument("--profile", action="store_true", help="print where one sync spends its time")
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="clueboard-indexer-bench-"))
     try:
-        if options.range:
-            os.environ["CHAIN_SYNC_BLOCK_RANGE"] = str(options.range)
         _setup_django(root)
-        _run(options.events, options.rounds, options.profile)
+        ranges = [int(size) for size in options.ranges.split(",") if size]
+        _run(options.events, options.rounds, ranges, options.profile)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _run(events: int, rounds: int, profile: bool) -> None:
+def _run(events: int, rounds: int, ranges: list[int], profile: bool) -> None:
     from django.conf import settings
 
     from governance.chain.anvil import AnvilProcess, dev_accounts
@@ -153,23 +157,10 @@ def _run(events: int, rounds: int, profile: bool) -> None:
             prize_token=d.prize_token, guardian=accounts[0].address, first_block=d.first_block,
         )  # fmt: skip
         addresses = sorted({d.token, d.governor, d.escrow})
-        size = settings.CHAIN_SYNC_BLOCK_RANGE
-        raw_times, sync_times, web3_times = [], [], []
-        for round_number in range(1, rounds + 1):
-            # Alternate which runs first, so that warm caches favour neither.
-            if round_number % 2:
-                raw, count = _raw_seconds(client, addresses, d.first_block, last, size)
-                synced, stored = _sync_seconds(client, deployment, last)
-            else:
-                synced, stored = _sync_seconds(client, deployment, last)
-                raw, count = _raw_seconds(client, addresses, d.first_block, last, size)
-            web3_times.append(_web3_seconds(client, addresses, d.first_block, last, size))
-            raw_times.append(raw)
-            sync_times.append(synced)
-            print(f"round {round_number}: logs={count} stored={stored} raw={raw:.3f}s sync={synced:.3f}s")
-        assert stored == count, "every log of the three contracts is stored"
-        assert PoolMirror.objects.get(deployment=deployment).funded > 0
-        assert DelegateMirror.objects.filter(deployment=deployment).count() == len(members) + len(funders)
+        sizes = [settings.CHAIN_SYNC_BLOCK_RANGE, *ranges]
+        for size in sizes:
+            settings.CHAIN_SYNC_BLOCK_RANGE = size
+            ratio = _compare(client, deployment, addresses, d.first_block, last, size, rounds)
         if profile:
             import cProfile
             import pstats
@@ -177,10 +168,33 @@ def _run(events: int, rounds: int, profile: bool) -> None:
             profiler = cProfile.Profile()
             profiler.runcall(_sync_seconds, client, deployment, last)
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
-        raw_median, sync_median = statistics.median(raw_times), statistics.median(sync_times)
-        print(f"range size={size} blocks; events={count}; web3 get_logs (formatted)={statistics.median(web3_times):.3f}s")
-        print(f"raw eth_getLogs={raw_median:.3f}s sync={sync_median:.3f}s ({count / sync_median:,.0f} events/s)")
-        print(f"ratio={sync_median / raw_median:.2f}")
+        assert PoolMirror.objects.get(deployment=deployment).funded > 0
+        assert DelegateMirror.objects.filter(deployment=deployment).count() == len(members) + len(funders)
+        print(f"ratio={ratio:.2f}")
+
+
+def _compare(client, deployment, addresses, first: int, last: int, size: int, rounds: int) -> float:  # type: ignore[no-untyped-def]
+    raw_times, sync_times = [], []
+    for round_number in range(1, rounds + 1):
+        # Alternate which runs first, so that warm caches favour neither.
+        if round_number % 2:
+            raw, count = _raw_seconds(client, addresses, first, last, size)
+            synced, stored = _sync_seconds(client, deployment, last)
+        else:
+            synced, stored = _sync_seconds(client, deployment, last)
+            raw, count = _raw_seconds(client, addresses, first, last, size)
+        assert stored == count, "every log of the three contracts is stored"
+        raw_times.append(raw)
+        sync_times.append(synced)
+        print(f"  range={size} round {round_number}: logs={count} raw={raw:.3f}s sync={synced:.3f}s")
+    raw_median, sync_median = statistics.median(raw_times), statistics.median(sync_times)
+    web3 = _web3_seconds(client, addresses, first, last, size)
+    ratio = sync_median / raw_median
+    print(
+        f"range={size} blocks: events={count} raw eth_getLogs={raw_median:.3f}s sync={sync_median:.3f}s "
+        f"({count / sync_median:,.0f} events/s; web3's formatted get_logs={web3:.3f}s) ratio={ratio:.2f}"
+    )
+    return ratio
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ not parse is refused whole (the sync stops, nothing half-stored) rather than gue
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
@@ -127,18 +127,42 @@ def _json_value(abi_type: str, value: Any) -> Any:
     return value  # bool, string
 
 
-def _word_value(abi_type: str, word: str) -> Any:
-    # One 32-byte word of a static type, from its 64 hex digits: no ABI decoder needed.
+def _uint(word: str) -> str:
+    return str(int(word, 16))
+
+
+def _address(word: str) -> str:
+    return checksum("0x" + word[24:])
+
+
+def _bool(word: str) -> bool:
+    return int(word, 16) != 0
+
+
+def _int(word: str) -> str:
+    number = int(word, 16)
+    return str(number - (1 << 256) if number >> 255 else number)
+
+
+def _word_reader(abi_type: str) -> Callable[[str], Any]:
+    """How to read one 32-byte word (64 hex digits) of a static type: chosen once per event, not per log."""
     if abi_type.startswith("uint"):
-        return str(int(word, 16))
+        return _uint
     if abi_type == "address":
-        return checksum("0x" + word[24:])
+        return _address
     if abi_type == "bool":
-        return int(word, 16) != 0
+        return _bool
     if abi_type.startswith("int"):
-        number = int(word, 16)
-        return str(number - (1 << 256) if number >> 255 else number)
-    return "0x" + word[: 2 * int(abi_type[5:])]  # bytesN is left-aligned
+        return _int
+    digits = 2 * int(abi_type[5:])  # bytesN is left-aligned
+    return lambda word: "0x" + word[:digits]
+
+
+def _topic_reader(abi_type: str) -> Callable[[str], Any]:
+    if _STATIC_WORD_TYPES.match(abi_type):
+        reader = _word_reader(abi_type)
+        return lambda topic: reader(topic[2:])
+    return lambda topic: topic  # an indexed dynamic value is only its hash in the topic
 
 
 @dataclass(frozen=True)
@@ -147,24 +171,22 @@ class EventPlan:
 
     contract: str
     name: str
-    indexed: tuple[tuple[str, str], ...]  # (argument, type)
-    unindexed: tuple[tuple[str, str], ...]
-    words_only: bool  # every unindexed argument is one static word: sliced, not ABI-decoded
+    indexed: tuple[tuple[str, Callable[[str], Any]], ...]  # (argument, reader of its topic)
+    unindexed: tuple[tuple[str, str], ...]  # (argument, type)
+    words: tuple[tuple[str, Callable[[str], Any]], ...] | None  # readers when every one is a static word
 
     def decode(self, log: RawLog) -> dict[str, Any]:
         """The arguments of `log`; raises LogFormatError when topics or data do not fit the event."""
-        if len(log.topics) != len(self.indexed) + 1:
+        topics = log.topics
+        if len(topics) != len(self.indexed) + 1:
             raise LogFormatError(f"{self.name}: wrong number of topics")
-        args: dict[str, Any] = {}
-        for (name, abi_type), topic in zip(self.indexed, log.topics[1:], strict=True):
-            # An indexed dynamic value is only its hash in the topic.
-            args[name] = _word_value(abi_type, topic[2:]) if _STATIC_WORD_TYPES.match(abi_type) else topic
+        args = {name: read(topic) for (name, read), topic in zip(self.indexed, topics[1:], strict=True)}
         data = log.data[2:]
-        if self.words_only:
-            if len(data) != 64 * len(self.unindexed):
+        if self.words is not None:
+            if len(data) != 64 * len(self.words):
                 raise LogFormatError(f"{self.name}: data of the wrong length")
-            for position, (name, abi_type) in enumerate(self.unindexed):
-                args[name] = _word_value(abi_type, data[64 * position : 64 * position + 64])
+            for position, (name, read) in enumerate(self.words):
+                args[name] = read(data[64 * position : 64 * position + 64])
             return args
         try:
             values = abi_decode([abi_type for _, abi_type in self.unindexed], bytes.fromhex(data))
@@ -195,8 +217,11 @@ def event_plans(contract: str) -> dict[str, EventPlan]:
         indexed = tuple((i["name"], _canonical_type(i)) for i in event["inputs"] if i["indexed"])
         unindexed = tuple((i["name"], _canonical_type(i)) for i in event["inputs"] if not i["indexed"])
         topic = "0x" + keccak(text=_signature(event)).hex()
-        words_only = all(_STATIC_WORD_TYPES.match(abi_type) for _, abi_type in unindexed)
-        plans[topic] = EventPlan(contract, event["name"], indexed, unindexed, words_only)
+        words = None
+        if all(_STATIC_WORD_TYPES.match(abi_type) for _, abi_type in unindexed):
+            words = tuple((name, _word_reader(abi_type)) for name, abi_type in unindexed)
+        readers = tuple((name, _topic_reader(abi_type)) for name, abi_type in indexed)
+        plans[topic] = EventPlan(contract, event["name"], readers, unindexed, words)
     return plans
 
 
