@@ -40,14 +40,14 @@ def _setup_django(root: Path) -> None:
     settings.DEBUG = False
 
 
-def _rpc(client, method: str, params: list) -> object:  # type: ignore[no-untyped-def]
+def _rpc(client, method: str, params: list) -> object:
     response = client.w3.provider.make_request(method, params)
     if "error" in response:
         raise RuntimeError(f"{method}: {response['error']}")
     return response["result"]
 
 
-def _generate(client, dao_deployment, members, funders, events: int) -> None:  # type: ignore[no-untyped-def]
+def _generate(client, dao_deployment, members, funders, events: int) -> None:
     """Token transfers between delegated members (3 events each) and escrow funding (3 events each)."""
     from governance.chain.escrow import PrizeEscrow
     from governance.chain.token import GovernanceToken
@@ -82,7 +82,7 @@ def _generate(client, dao_deployment, members, funders, events: int) -> None:  #
     _rpc(client, "evm_setAutomine", [True])
 
 
-def _raw_seconds(client, addresses, first: int, last: int, size: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def _raw_seconds(client, addresses, first: int, last: int, size: int) -> tuple[float, int]:
     from governance.indexer.sync import block_ranges
 
     started = time.perf_counter()
@@ -90,7 +90,7 @@ def _raw_seconds(client, addresses, first: int, last: int, size: int) -> tuple[f
     return time.perf_counter() - started, count
 
 
-def _web3_seconds(client, addresses, first: int, last: int, size: int) -> float:  # type: ignore[no-untyped-def]
+def _web3_seconds(client, addresses, first: int, last: int, size: int) -> float:
     from governance.indexer.sync import block_ranges
 
     started = time.perf_counter()
@@ -99,7 +99,7 @@ def _web3_seconds(client, addresses, first: int, last: int, size: int) -> float:
     return time.perf_counter() - started
 
 
-def _sync_seconds(client, deployment, last: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def _sync_seconds(client, deployment, last: int) -> tuple[float, int]:
     from governance.indexer.mirror import mirror_clear
     from governance.indexer.sync import chain_sync
     from governance.models import ChainEvent, ChainSyncCursor
@@ -143,7 +143,7 @@ def _run(events: int, rounds: int, ranges: list[int], profile: bool) -> None:
     accounts = dev_accounts(20)
     members, funders = accounts[1:11], accounts[11:16]
     with AnvilProcess(accounts=20) as client:
-        holders = {a.address: 100_000 * TOKEN_UNIT for a in (*members, *funders)}
+        holders: dict[str, int] = {a.address: 100_000 * TOKEN_UNIT for a in (*members, *funders)}
         d = deploy_contracts(client=client, deployer=accounts[0], members=holders)
         token = GovernanceToken(client, d.token)
         for account in (*members, *funders):
@@ -173,7 +173,7 @@ def _run(events: int, rounds: int, ranges: list[int], profile: bool) -> None:
         print(f"ratio={ratio:.2f}")
 
 
-def _compare(client, deployment, addresses, first: int, last: int, size: int, rounds: int) -> float:  # type: ignore[no-untyped-def]
+def _compare(client, deployment, addresses, first: int, last: int, size: int, rounds: int) -> float:
     raw_times, sync_times = [], []
     for round_number in range(1, rounds + 1):
         # Alternate which runs first, so that warm caches favour neither.
