@@ -278,6 +278,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ("governance.indexer.tasks",)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-evaluations": {
         "task": "evaluation.tasks.requeue_stalled_evaluations",
@@ -288,6 +290,10 @@ CELERY_BEAT_SCHEDULE = {
     "resend-outgoing-transactions": {
         "task": "governance.tasks.resend_outgoing_transactions",
         "schedule": env.float("OUTBOX_RESEND_INTERVAL", default=15.0),
+    },
+    "sync-chain": {
+        "task": "governance.indexer.tasks.sync_chain",
+        "schedule": env.float("CHAIN_SYNC_INTERVAL", default=4.0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -321,6 +327,11 @@ CHAIN_RPC_URL = env.str("CHAIN_RPC_URL", default="http://127.0.0.1:8545" if DEBU
 CHAIN_ID = env.int("CHAIN_ID", default=31337)
 # Seconds a page waits for the node before it shows the mirror with a "chain unreachable" banner.
 CHAIN_REQUEST_TIMEOUT = env.float("CHAIN_REQUEST_TIMEOUT", default=3.0)
+# The indexer: blocks per eth_getLogs request, blocks behind the head it waits before reading (0 on
+# anvil: it never reorganises by itself), and how many recent blocks each sync checks again for a reorg.
+CHAIN_SYNC_BLOCK_RANGE = env.int("CHAIN_SYNC_BLOCK_RANGE", default=2000)
+CHAIN_CONFIRMATIONS = env.int("CHAIN_CONFIRMATIONS", default=0)
+CHAIN_REORG_WINDOW = env.int("CHAIN_REORG_WINDOW", default=64)
 # The platform's keys on the chain. Development uses anvil's public accounts; production must set its
 # own (refused below when DEBUG is off). The deployer only deploys; the relayer pays the gas of relayed
 # ballots, claims, commitments and attestations; the proposer submits prize proposals for members.

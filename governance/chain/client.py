@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -42,6 +42,10 @@ class TransactionFailedError(Exception):
 
 class TransactionRejectedError(Exception):
     """The node would not take signed bytes (fees below the base fee, a nonce already used, ...)."""
+
+
+class NodeRequestError(Exception):
+    """The node answered a request with an error (the request reached it)."""
 
 
 class ChainIdMismatchError(Exception):
@@ -332,3 +336,41 @@ class ChainClient:
     def code_size(self, address: str) -> int:
         """Bytes of runtime code at `address` (0 for an account without code)."""
         return len(self.w3.eth.get_code(Web3.to_checksum_address(address)))
+
+    def get_logs(self, addresses: Sequence[str], from_block: int, to_block: int) -> list[dict[str, Any]]:
+        """The raw logs of `addresses` in blocks `from_block`..`to_block` (inclusive), as the node sent them.
+
+        One bare eth_getLogs request, without web3's per-field formatting (the indexer decodes each log
+        once itself): hex strings, `blockTimestamp` where the node includes it. Raises NodeRequestError
+        when the node answers with an error (a range too large, for instance).
+        """
+        params = {
+            "address": [Web3.to_checksum_address(a) for a in addresses],
+            "fromBlock": hex(from_block),
+            "toBlock": hex(to_block),
+        }
+        return list(self._request("eth_getLogs", [params]))
+
+    def block_headers(self, numbers: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Hash (lowercase 0x-hex) and timestamp of each block in `numbers`, in one batch request.
+
+        Raises NodeRequestError when the node reports an error or lacks one of the blocks.
+        """
+        if not numbers:
+            return {}
+        with self.w3.batch_requests() as batch:
+            for number in numbers:
+                batch.add(self.w3.eth.get_block(number))
+            blocks: list[Any] = list(batch.execute())
+        headers: dict[int, tuple[str, int]] = {}
+        for number, block in zip(numbers, blocks, strict=True):
+            if not isinstance(block, Mapping) or "hash" not in block:
+                raise NodeRequestError(f"the node has no block {number}")
+            headers[number] = (HexBytes(block["hash"]).to_0x_hex(), int(block["timestamp"]))
+        return headers
+
+    def _request(self, method: str, params: list[Any]) -> Any:
+        response = self.w3.provider.make_request(method, params)  # type: ignore[arg-type]
+        if "error" in response:
+            raise NodeRequestError(f"{method} failed: {response['error']}")
+        return response.get("result")

@@ -1,7 +1,10 @@
 """What the platform stores about the chain, one module per area; the chain stays the truth."""
 
+from governance.models.delegation import DelegateMirror, DelegationMirror
 from governance.models.deployment import ChainDeployment
+from governance.models.mirror import ChainEvent, ChainSyncCursor, UintField
 from governance.models.outbox import OutgoingTransaction, SenderRole
+from governance.models.proposals import ProposalMirror, VoteMirror
 from governance.models.relayer import RelayerNonce
 from governance.models.wallets import SignInNonce, WalletLink
 
@@ -12,4 +15,16 @@ __all__ = [
     "SenderRole",
     "SignInNonce",
     "WalletLink",
+from governance.models.treasury import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
+    "ChainEvent",
+    "ChainSyncCursor",
+    "DelegateMirror",
+    "DelegationMirror",
+    "PoolAttestation",
+    "PoolCommitment",
+    "PoolMirror",
+    "PoolMovement",
+    "ProposalMirror",
+    "UintField",
+    "VoteMirror",
 ]
