@@ -281,7 +281,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("EVAL_REAPER_INTERVAL", default=15.0),
     },
     "remove-unused-artifacts": {"task": "bounties.tasks.remove_unused_artifacts", "schedule": 3600.0},
+    # The trust chain: challenge creations, escrow ids, frozen results and attestations move forward.
+    "advance-trust-chain": {
+        "task": "governance.tasks_commitments.advance_trust_chain",
+        "schedule": env.float("TRUST_CHAIN_INTERVAL", default=60.0),
+    },
+    # A Merkle root of new submissions per challenge, committed to the escrow every few minutes.
+    "commit-submission-batches": {
+        "task": "governance.tasks_commitments.commit_submission_batches",
+        "schedule": env.float("COMMITMENT_BATCH_INTERVAL", default=300.0),
+    },
 }
+# Task modules outside the autodiscovered `tasks.py` of each app.
+CELERY_IMPORTS = ("governance.tasks_commitments",)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # ---- Evaluation workers ------------------------------------------------------------------------
@@ -323,6 +335,9 @@ PROPOSER_PRIVATE_KEY = env.str("PROPOSER_PRIVATE_KEY", default=DEVELOPMENT_PROPO
 EVALUATOR_PRIVATE_KEYS = env.list(
     "EVALUATOR_PRIVATE_KEYS", default=[EVALUATOR_PRIVATE_KEY] if EVALUATOR_PRIVATE_KEY else []
 )
+# Seconds from a challenge's submission deadline to its escrow award deadline; must exceed the governance
+# cycle (voting delay + period + late-quorum extension + timelock delay) or the escrow refuses the challenge.
+ESCROW_AWARD_WINDOW_SECONDS = env.int("ESCROW_AWARD_WINDOW_SECONDS", default=30 * 24 * 3600)
 # A multisig in production: it can pause claims and cancel a queued operation, never move funds.
 GUARDIAN_ADDRESS = env.str("GUARDIAN_ADDRESS", default=DEVELOPMENT_GUARDIAN_ADDRESS if DEBUG else "")
 if not DEBUG:
