@@ -56,7 +56,7 @@ def test_publish_queues_create_challenge_once_and_the_escrow_stores_the_spec_has
 
     record.refresh_from_db()
     assert record.escrow_challenge_id == chain_settings.escrow.challenge_count() == 1
-    on_chain = chain_settings.escrow.challenge(record.escrow_challenge_id)
+    on_chain = chain_settings.escrow.challenge(1)
     assert "0x" + on_chain.spec_hash.hex() == expected.spec_hash_hex
     assert on_chain.submission_deadline == int(challenge.ends_at.timestamp())
     assert OutgoingTransaction.objects.count() == 1
@@ -72,7 +72,7 @@ def test_the_spec_hash_changes_exactly_when_the_rules_or_the_hidden_set_change()
     challenge.title, challenge.daily_submission_limit, challenge.prize_pool = "Renamed", 1, 7
     assert challenge_spec(challenge=challenge, dataset=dataset).spec_hash == first.spec_hash
 
-    changes = [
+    changes: list[tuple[str, object]] = [
         ("metric", "macro_f1"),
         ("output_spec", {"shape": [12]}),
         ("input_spec", {"shape": [64], "dtype": "float64"}),
@@ -80,7 +80,12 @@ def test_the_spec_hash_changes_exactly_when_the_rules_or_the_hidden_set_change()
     for field, value in changes:
         changed = ChallengeFactory.build(**{**_fields(challenge), field: value})
         assert challenge_spec(challenge=changed, dataset=dataset).spec_hash != first.spec_hash, field
-    for field, value in [("sha256", "f" * 64), ("split_seed", "another-seed"), ("public_fraction", 0.5)]:
+    dataset_changes: list[tuple[str, object]] = [
+        ("sha256", "f" * 64),
+        ("split_seed", "another-seed"),
+        ("public_fraction", 0.5),
+    ]
+    for field, value in dataset_changes:
         other = HiddenDatasetFactory.build(**{**_dataset_fields(dataset), field: value})
         assert challenge_spec(challenge=challenge, dataset=other).spec_hash != first.spec_hash, field
 

@@ -64,7 +64,7 @@ def trust_chain() -> Iterator[TrustChain]:
             evaluator_threshold=EVALUATOR_THRESHOLD,
             guardian=accounts[9].address,
         )
-        members = {accounts[1].address: 200_000 * TOKEN_UNIT}
+        members: dict[str, int] = {accounts[1].address: 200_000 * TOKEN_UNIT}
         deployment = deploy_contracts(client=client, deployer=accounts[0], members=members, params=params)
         yield TrustChain(anvil, client, DevChain(client), deployment, accounts)
     finally:
@@ -77,9 +77,9 @@ def chain_settings(trust_chain: TrustChain, settings: LazySettings) -> Iterator[
     after the test (clock included)."""
     settings.CHAIN_RPC_URL = trust_chain.anvil.rpc_url
     settings.CHAIN_ID = trust_chain.client.chain_id
-    settings.RELAYER_PRIVATE_KEY = trust_chain.relayer.key.to_0x_hex()
+    settings.RELAYER_PRIVATE_KEY = "0x" + bytes(trust_chain.relayer.key).hex()
     settings.EVALUATOR_PRIVATE_KEYS = [
-        e.key.to_0x_hex() for e in trust_chain.evaluators[:EVALUATOR_THRESHOLD]
+        "0x" + bytes(e.key).hex() for e in trust_chain.evaluators[:EVALUATOR_THRESHOLD]
     ]
     snapshot = trust_chain.chain.snapshot()
     yield trust_chain
