@@ -23,6 +23,7 @@ from bounties.selectors.submissions import submissions_of_contributor
 from bounties.services.uploads import accepted_formats_text
 from bounties.views.common import application_errors_as_pages, artifact_download
 from governance.selectors.trust import challenge_trust
+from governance.selectors.trust_funding import challenge_funding
 from governance.selectors.trust_results import final_leaderboard_document
 
 CHALLENGES_PER_PAGE = 20
@@ -80,6 +81,7 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "score_points": _chart_points(score_history(challenge)),
         "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
         "trust": challenge_trust(challenge=challenge),
+        "funding": challenge_funding(challenge=challenge),
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_detail.html", context)
