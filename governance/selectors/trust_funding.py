@@ -23,6 +23,7 @@ from governance.services.connection import chain_client
 from governance.services.trust_common import CHAIN_UNAVAILABLE, logger
 
 FUNDING_CACHE_SECONDS = 15
+UNREADABLE: tuple[type[Exception], ...] = (*CHAIN_UNAVAILABLE, ContractRevertError)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def challenge_funding(*, challenge: Challenge) -> ChallengeFunding | None:
         return cached
     try:
         funding = _read_funding(record, chain_client())
-    except (*CHAIN_UNAVAILABLE, ContractRevertError) as error:
+    except UNREADABLE as error:
         logger.info("funding of challenge %s unreadable: %s", challenge.pk, type(error).__name__)
         return ChallengeFunding(available=False)
     cache.set(key, funding, FUNDING_CACHE_SECONDS)
