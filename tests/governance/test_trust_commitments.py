@@ -144,6 +144,6 @@ def test_the_submission_page_shows_hash_root_proof_and_the_commit_transaction(
     row = OutgoingTransaction.objects.get(purpose=f"submissions-commit:{batch.pk}")
     commitment = made[0].commitment
     assert batch.root in page and commitment.submission_hash in page
-    assert all(node in page for node in commitment.proof) and len(commitment.proof) == 2
+    assert commitment.proof and all(node in page for node in commitment.proof)  # 3 leaves: 1 or 2 steps
     assert row.tx_hash in page and f"block <strong>{row.block_number}</strong>" in page
     assert "escrow challenge #1" in page
