@@ -53,7 +53,7 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
     The challenge's record is locked, so two runs at once make one batch.
     """
     record = (
-        ChallengeOnChain.objects.select_for_update()
+        ChallengeOnChain.objects.select_for_update(of=("self",))
         .select_related("create_transaction__deployment")
         .get(pk=challenge_on_chain_id)
     )
