@@ -75,7 +75,7 @@ def challenge_results_attest(*, results_id: int, client: ChainClient) -> bool:
     """Have every configured evaluator sign the results and queue attestResults; False if not yet.
 
     Not yet: the escrow is not Closed (its deadline is later than the platform's after an early close),
-    or fewer evaluator keys are configured than the escrow's threshold. Raises SpecHashMismatchError,
+    or fewer of the configured keys are the escrow's evaluators than its threshold. Raises SpecHashMismatchError,
     signing nothing, if the escrow holds another spec hash than the platform recorded; raises what the
     client raises when the node is unreachable.
     """
@@ -90,9 +90,11 @@ def challenge_results_attest(*, results_id: int, client: ChainClient) -> bool:
     escrow_id, hash_bytes = record.escrow_challenge_id, from_hex(results.results_hash)
     if escrow.state(escrow_id) != ChallengeState.CLOSED:
         return False
-    evaluators = evaluator_accounts()
+    # Only keys the escrow counts: a signature by any other key would make the relayed call revert.
+    allowed = set(escrow.evaluators())
+    evaluators = [key for key in evaluator_accounts() if key.address in allowed]
     if len(evaluators) < escrow.evaluator_threshold():
-        logger.warning("%d evaluator keys, the escrow needs more to attest", len(evaluators))
+        logger.warning("%d of the configured keys are evaluators, too few to attest", len(evaluators))
         return False
     spec_hash = from_hex(record.spec_hash)
     attestations = [

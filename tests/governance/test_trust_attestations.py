@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 from django.urls import reverse
 from eth_utils import keccak
@@ -131,3 +132,30 @@ def test_the_page_shows_results_hash_attesters_and_time_and_the_json_downloads(
     mined = results.attest_transaction
     assert mined.tx_hash in page and f"block <strong>{mined.block_number}</strong>" in page
     assert mined.block_timestamp is not None and mined.block_timestamp.strftime("%Y-%m-%d %H:%M:%S") in page
+
+
+def test_keys_the_escrow_does_not_count_sign_nothing(
+    chain_settings: TrustChain, scored: Challenge, settings: LazySettings
+) -> None:
+    outsider, evaluator = chain_settings.accounts[14], chain_settings.evaluators[0]
+    settings.EVALUATOR_PRIVATE_KEYS = ["0x" + bytes(k.key).hex() for k in (outsider, evaluator)]
+    chain_settings.chain.advance(THIRTY_ONE_DAYS)
+
+    trust_chain_advance()
+
+    results = ChallengeResults.objects.get(challenge=scored)
+    assert (results.attest_transaction, results.signers, results.signatures) == (None, [], [])
+    assert not OutgoingTransaction.objects.filter(function="attestResults").exists()
+
+
+def test_an_escrow_holding_another_spec_hash_gets_no_signature(
+    chain_settings: TrustChain, scored: Challenge
+) -> None:
+    ChallengeOnChain.objects.filter(challenge=scored).update(spec_hash="0x" + "ab" * 32)
+    chain_settings.chain.advance(THIRTY_ONE_DAYS)
+
+    trust_chain_advance()
+
+    results = ChallengeResults.objects.get(challenge=scored)
+    assert (results.attest_transaction, results.signers) == (None, [])
+    assert chain_settings.escrow.state(1) == ChallengeState.CLOSED
