@@ -58,7 +58,7 @@ def challenge_funding(*, challenge: Challenge) -> ChallengeFunding | None:
         funding = _read_funding(record, chain_client())
     except UNREADABLE as error:
         logger.info("funding of challenge %s unreadable: %s", challenge.pk, type(error).__name__)
-        return ChallengeFunding(available=False)
+        funding = ChallengeFunding(available=False)  # cached too: a hanging node slows one view, not all
     cache.set(key, funding, FUNDING_CACHE_SECONDS)
     return funding
 
