@@ -279,7 +279,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
-CELERY_IMPORTS = ("governance.indexer.tasks",)
+CELERY_IMPORTS = ("governance.indexer.tasks", "governance.tasks_commitments")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-evaluations": {
         "task": "evaluation.tasks.requeue_stalled_evaluations",
@@ -294,6 +294,16 @@ CELERY_BEAT_SCHEDULE = {
     "sync-chain": {
         "task": "governance.indexer.tasks.sync_chain",
         "schedule": env.float("CHAIN_SYNC_INTERVAL", default=4.0),
+    },
+    # The trust chain: challenge creations, escrow ids, frozen results and attestations move forward.
+    "advance-trust-chain": {
+        "task": "governance.tasks_commitments.advance_trust_chain",
+        "schedule": env.float("TRUST_CHAIN_INTERVAL", default=60.0),
+    },
+    # A Merkle root of new submissions per challenge, committed to the escrow every few minutes.
+    "commit-submission-batches": {
+        "task": "governance.tasks_commitments.commit_submission_batches",
+        "schedule": env.float("COMMITMENT_BATCH_INTERVAL", default=300.0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -342,6 +352,9 @@ PROPOSER_PRIVATE_KEY = env.str("PROPOSER_PRIVATE_KEY", default=DEVELOPMENT_PROPO
 EVALUATOR_PRIVATE_KEYS = env.list(
     "EVALUATOR_PRIVATE_KEYS", default=[EVALUATOR_PRIVATE_KEY] if EVALUATOR_PRIVATE_KEY else []
 )
+# Seconds from a challenge's submission deadline to its escrow award deadline; must exceed the governance
+# cycle (voting delay + period + late-quorum extension + timelock delay) or the escrow refuses the challenge.
+ESCROW_AWARD_WINDOW_SECONDS = env.int("ESCROW_AWARD_WINDOW_SECONDS", default=30 * 24 * 3600)
 # A multisig in production: it can pause claims and cancel a queued operation, never move funds.
 GUARDIAN_ADDRESS = env.str("GUARDIAN_ADDRESS", default=DEVELOPMENT_GUARDIAN_ADDRESS if DEBUG else "")
 # How long a send waits for its receipt before the row is re-checked later, and the retry backoff (doubling

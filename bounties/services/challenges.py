@@ -91,6 +91,11 @@ def challenge_publish(*, challenge: Challenge) -> Challenge:
     _check_hidden_set_scorable(locked)
     locked.published_at = timezone.now()
     locked.save(update_fields=["published_at", "updated_at"])
+    # Imported here: governance builds on bounties. It records the spec hash and queues the escrow's
+    # createChallenge as a row (no node needed), in this transaction.
+    from governance.services.challenges import challenge_on_chain_open
+
+    challenge_on_chain_open(challenge=locked)
     return locked
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bounties.forms import ChallengeFilterForm
@@ -22,6 +22,9 @@ from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submissions_of_contributor
 from bounties.services.uploads import accepted_formats_text
 from bounties.views.common import application_errors_as_pages, artifact_download
+from governance.selectors.trust import challenge_trust
+from governance.selectors.trust_funding import challenge_funding
+from governance.selectors.trust_results import final_leaderboard_document
 
 CHALLENGES_PER_PAGE = 20
 LEADERBOARD_SIZE = 100
@@ -77,9 +80,21 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
         "score_points": _chart_points(score_history(challenge)),
         "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
+        "trust": challenge_trust(challenge=challenge),
+        "funding": challenge_funding(challenge=challenge),
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_detail.html", context)
+
+
+@application_errors_as_pages
+def challenge_final_leaderboard_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The canonical final leaderboard JSON, byte for byte what the evaluators attest (404 before)."""
+    challenge = challenge_get_visible(slug=slug, viewer=request.user)
+    document = final_leaderboard_document(challenge=challenge)
+    if document is None:
+        raise Http404("The final leaderboard is published once the challenge has closed and is scored.")
+    return HttpResponse(document, content_type="application/json")
 
 
 @application_errors_as_pages

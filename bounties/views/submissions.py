@@ -23,6 +23,7 @@ from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from bounties.services.uploads import accepted_formats_text
 from bounties.views.common import application_errors_as_pages, artifact_download
+from governance.selectors.trust import submission_commitment
 
 
 def _create_from_form(request: HttpRequest, form: SubmissionForm, challenge: Any) -> Submission:
@@ -82,6 +83,7 @@ def submission_detail_view(request: HttpRequest, submission_id: int) -> HttpResp
         **_status_context(submission),
         "published": submission_is_published(submission),
         "citations": citations_of_submission(submission=submission, viewer=request.user),
+        "commitment": submission_commitment(submission=submission),
         "final_selection": (
             final_selection_of(challenge=submission.challenge, contributor=request.user) if is_own else None
         ),

@@ -1,30 +1,36 @@
 """What the platform stores about the chain, one module per area; the chain stays the truth."""
 
+from governance.models.challenges import ChallengeOnChain, ChallengeResults
+from governance.models.commitments import CommitmentBatch, SubmissionCommitment
 from governance.models.delegation import DelegateMirror, DelegationMirror
 from governance.models.deployment import ChainDeployment
 from governance.models.mirror import ChainEvent, ChainSyncCursor, UintField
 from governance.models.outbox import OutgoingTransaction, SenderRole
 from governance.models.proposals import ProposalMirror, VoteMirror
 from governance.models.relayer import RelayerNonce
+from governance.models.treasury import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
 from governance.models.wallets import SignInNonce, WalletLink
 
 __all__ = [
     "ChainDeployment",
-    "OutgoingTransaction",
-    "RelayerNonce",
-    "SenderRole",
-    "SignInNonce",
-    "WalletLink",
-from governance.models.treasury import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
     "ChainEvent",
     "ChainSyncCursor",
+    "ChallengeOnChain",
+    "ChallengeResults",
+    "CommitmentBatch",
     "DelegateMirror",
     "DelegationMirror",
+    "OutgoingTransaction",
     "PoolAttestation",
     "PoolCommitment",
     "PoolMirror",
     "PoolMovement",
     "ProposalMirror",
+    "RelayerNonce",
+    "SenderRole",
+    "SignInNonce",
+    "SubmissionCommitment",
     "UintField",
     "VoteMirror",
+    "WalletLink",
 ]
