@@ -6,6 +6,7 @@ whose settings pass can score every model format it accepts.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -220,7 +221,7 @@ def _check_prize_split(split: Sequence[int]) -> None:
             "summing to 100, e.g. 50, 30, 20.",
             field="prize_split",
         )
-    if any(lower > higher for higher, lower in zip(split, split[1:], strict=False)):
+    if any(lower > higher for higher, lower in itertools.pairwise(split)):
         raise ApplicationError(
             "A lower rank cannot get a larger share than a higher one: order the split from rank 1 down.",
             field="prize_split",

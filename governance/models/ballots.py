@@ -25,7 +25,8 @@ class RelayedBallot(models.Model):
     proposal_id = models.CharField(max_length=78)  # uint256, decimal
     voter = models.CharField(max_length=42)  # checksummed
     support = models.PositiveSmallIntegerField()  # 0 against, 1 for, 2 abstain
-    reason = models.TextField(null=True, blank=True)  # None: a plain Ballot; text: an ExtendedBallot
+    # None and "" differ: a plain Ballot, or an ExtendedBallot whose reason is empty (another signature).
+    reason = models.TextField(null=True, blank=True)  # noqa: DJ001
     nonce = models.CharField(max_length=78)  # uint256, decimal
     signature = models.CharField(max_length=132)  # 0x-hex, 65 bytes
     submitted_by = models.ForeignKey(

@@ -23,6 +23,7 @@ from governance.services.ballots import (
 from governance.services.relaying import RelayRefused
 from tests.contracts.helpers import MEMBER_STAKE, Dao
 from tests.governance.dao_fixtures import *  # noqa: F403
+from tests.governance.dao_fixtures import send_outbox_row
 
 pytestmark = pytest.mark.django_db
 
