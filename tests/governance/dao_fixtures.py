@@ -6,24 +6,35 @@ from the same chain state (snapshot and revert) and its own database.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.utils import timezone
 from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
 from web3.types import TxReceipt
 
 from governance.chain.anvil import AnvilProcess, DevChain, dev_accounts
 from governance.chain.client import ChainClient
-from governance.chain.deploy import GovernanceParams, deploy_contracts
+from governance.chain.deploy import TOKEN_UNIT, GovernanceParams, deploy_contracts
 from governance.models import ChainDeployment, OutgoingTransaction
+from governance.services import prize_inputs
 from tests.contracts.helpers import MEMBER_STAKE, TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao
+from tests.factories import ChallengeFactory, UserFactory
 
 __all__ = [
+    "POOL",
+    "AttestedChallenge",
     "_chain_isolated",
     "actors",
     "anvil",
+    "attested",
     "chain",
     "client",
     "dao",
@@ -141,3 +152,73 @@ def send_outbox_row(client: ChainClient, row: OutgoingTransaction, sender: Local
         mined_at=timezone.now(),
     )
     return receipt
+
+
+@dataclass(frozen=True)
+class AttestedChallenge:
+    """A closed challenge whose pool is funded and whose results are attested in the DAO's escrow."""
+
+    challenge: Any
+    escrow_challenge_id: int
+    leaderboard: prize_inputs.FinalLeaderboard
+    attestation: prize_inputs.ChallengeAttestation
+    ranked: tuple[Any, ...]  # users, rank 1 first
+    wallets: dict[int, str]  # user id -> address (rank 3 has none)
+    sponsor: LocalAccount
+
+
+POOL = 1_000 * TOKEN_UNIT
+
+
+@pytest.fixture
+def attested(dao: Dao, deployment: ChainDeployment, monkeypatch: pytest.MonkeyPatch) -> AttestedChallenge:
+    """Three ranked contributors, the first two with linked wallets; 1,000 CLUE escrowed by member 5."""
+    now = timezone.now()
+    challenge = ChallengeFactory.create(
+        slug="houses", title="Houses", starts_at=now - timedelta(days=10), ends_at=now - timedelta(days=1)
+    )
+    ranked = tuple(UserFactory.create(username=name) for name in ("ada", "grace", "alan"))
+    wallets = {ranked[0].pk: dao.actors.funders[0].address, ranked[1].pk: dao.actors.funders[1].address}
+    spec = keccak(text="spec:houses")
+    canonical = json.dumps({"challenge": "houses", "ranking": ["ada", "grace", "alan"]}).encode()
+    results_hash = keccak(canonical)
+
+    escrow, sponsor = dao.escrow, dao.actors.members[4]
+    start = dao.client.latest_timestamp()
+    escrow_id = escrow.create_challenge(
+        sender=dao.actors.outsider,
+        spec_hash=spec,
+        submission_deadline=start + 3600,
+        award_deadline=start + 30 * 86400,
+    )
+    dao.token.approve(sender=sponsor, spender=escrow.address, amount=POOL)
+    escrow.fund(sender=sponsor, challenge_id=escrow_id, amount=POOL)
+    dao.chain.advance(3601)
+    signatures = [
+        escrow.sign_attestation(
+            evaluator=e, challenge_id=escrow_id, results_hash=results_hash, spec_hash=spec
+        )
+        for e in dao.actors.evaluators[:2]
+    ]
+    escrow.attest_results(
+        sender=dao.actors.relayer, challenge_id=escrow_id, results_hash=results_hash, attestations=signatures
+    )
+    attestation = prize_inputs.ChallengeAttestation(
+        escrow_challenge_id=escrow_id,
+        spec_hash=spec,
+        results_hash=results_hash,
+        evaluators=tuple(e.address for e in dao.actors.evaluators[:2]),
+        attested_at=datetime(2026, 11, 27, 12, 0, tzinfo=UTC),
+    )
+    leaderboard = prize_inputs.FinalLeaderboard(
+        canonical_json=canonical,
+        results_hash=results_hash,
+        sha256=hashlib.sha256(canonical).hexdigest(),
+        url="https://clueboard.example/challenges/houses/final-leaderboard.json",
+        ranking=tuple(user.pk for user in ranked),
+    )
+    # The trust chain and wallets are other areas: their facts come in through prize_inputs only.
+    monkeypatch.setattr(prize_inputs, "challenge_attestation", lambda c: attestation)
+    monkeypatch.setattr(prize_inputs, "final_leaderboard_document", lambda c: leaderboard)
+    monkeypatch.setattr(prize_inputs, "wallet_address_of", lambda user: wallets.get(user.pk))
+    return AttestedChallenge(challenge, escrow_id, leaderboard, attestation, ranked, wallets, sponsor)
