@@ -182,7 +182,9 @@ class DelegationRelayView(APIView):
 
 
 class PrizeDraftSerializer(serializers.ModelSerializer[PrizeProposalDraft]):
-    challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenge: serializers.SlugRelatedField[Challenge] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     pool = serializers.CharField()
     submission = TransactionSerializer(allow_null=True)
 

@@ -141,8 +141,9 @@ def _check(
     client: ChainClient, deployment: ChainDeployment, signed: SignedDelegation, relayer: str
 ) -> list[Any]:
     token = GovernanceToken(client, deployment.token)
-    message = {"delegatee": signed.delegatee, "nonce": signed.nonce, "expiry": signed.expiry}
-    document = token.delegation_typed_data(**message)
+    document = token.delegation_typed_data(
+        delegatee=signed.delegatee, nonce=signed.nonce, expiry=signed.expiry
+    )
     document["domain"] = cached_domain(client, token.contract).as_dict()
     try:
         signer = recover_signer(document, signed.signature)

@@ -78,7 +78,7 @@ def dao(client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
         evaluator_threshold=TEST_PARAMS_EVALUATOR_THRESHOLD,
         guardian=actors.guardian.address,
     )
-    members = {member.address: MEMBER_STAKE for member in actors.members}
+    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
     deployed = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
     dao = Dao(client, chain, deployed, params, actors)
     for member in actors.members:
@@ -104,8 +104,8 @@ def platform_on_anvil(settings: LazySettings, anvil: AnvilProcess, actors: Actor
     """The platform's settings point at the module's anvil; the relayer pays gas, member 2 proposes."""
     settings.CHAIN_RPC_URL = anvil.rpc_url
     settings.CHAIN_ID = 31337
-    settings.RELAYER_PRIVATE_KEY = actors.relayer.key.to_0x_hex()
-    settings.PROPOSER_PRIVATE_KEY = actors.members[1].key.to_0x_hex()
+    settings.RELAYER_PRIVATE_KEY = "0x" + bytes(actors.relayer.key).hex()
+    settings.PROPOSER_PRIVATE_KEY = "0x" + bytes(actors.members[1].key).hex()
     return actors
 
 
@@ -178,7 +178,10 @@ def attested(dao: Dao, deployment: ChainDeployment, monkeypatch: pytest.MonkeyPa
         slug="houses", title="Houses", starts_at=now - timedelta(days=10), ends_at=now - timedelta(days=1)
     )
     ranked = tuple(UserFactory.create(username=name) for name in ("ada", "grace", "alan"))
-    wallets = {ranked[0].pk: dao.actors.funders[0].address, ranked[1].pk: dao.actors.funders[1].address}
+    wallets: dict[int, str] = {
+        ranked[0].pk: dao.actors.funders[0].address,
+        ranked[1].pk: dao.actors.funders[1].address,
+    }
     spec = keccak(text="spec:houses")
     canonical = json.dumps({"challenge": "houses", "ranking": ["ada", "grace", "alan"]}).encode()
     results_hash = keccak(canonical)

@@ -48,7 +48,7 @@ def signed(
     body: dict[str, Any] = {
         "voter": voter.address,
         "support": int(support),
-        "nonce": str(document["message"]["nonce"]),  # type: ignore[index]
+        "nonce": str(document["message"]["nonce"]),
         "signature": "0x" + signature.hex(),
     }
     if reason is not None:
@@ -171,7 +171,7 @@ def test_a_ballot_with_a_stale_nonce_is_refused(
 ) -> None:
     voter = dao.actors.members[2]
     document = ballot_typed_data(deployment=deployment, proposal_id=open_proposal, voter=voter.address)
-    next_nonce = int(document["message"]["nonce"])  # type: ignore[index]
+    next_nonce = int(document["message"]["nonce"])
     # Keyed nonces: the key (low 192 bits of the proposal id) sits above the 64-bit sequence.
     assert next_nonce == (open_proposal & (2**192 - 1)) << 64
     ballot = Ballot(open_proposal, VoteSupport.FOR, voter.address, next_nonce + 1)

@@ -136,7 +136,7 @@ def test_a_proposer_without_enough_voting_power_is_refused_before_anything_is_qu
     attested: AttestedChallenge, settings: object, dao: Dao
 ) -> None:
     draft = prize_proposal_draft_create(challenge=attested.challenge, created_by=attested.ranked[0])
-    settings.PROPOSER_PRIVATE_KEY = dao.actors.outsider.key.to_0x_hex()  # type: ignore[attr-defined]
+    settings.PROPOSER_PRIVATE_KEY = "0x" + bytes(dao.actors.outsider.key).hex()  # type: ignore[attr-defined]
 
     with pytest.raises(proposals.RelayRefused, match="GovernorInsufficientProposerVotes"):
         prize_proposal_submit_by_platform(draft=draft)
