@@ -18,11 +18,12 @@ from web3.exceptions import Web3Exception
 
 from bounties.errors import ApplicationError, PermissionDenied
 from bounties.models import Challenge
-from governance.chain.errors import ContractRevertError
+from governance.chain.client import ChainIdMismatchError
 from governance.chain.governor import VoteSupport
 from governance.models import ChainDeployment, OutgoingTransaction, PrizeProposalDraft
 from governance.selectors.deployment import current_deployment
 from governance.services import ballots, delegation, payouts, prize_inputs, proposal_execution, proposals
+from governance.services.connection import ChainNotConfiguredError
 from governance.services.relaying import (
     CHAIN_DOWN,
     NO_DEPLOYMENT,
@@ -45,10 +46,18 @@ def _on_chain(action: Callable[[], T]) -> T:
     """Run a service that reads the chain; a node that is down or slow becomes a 503 with a fixed message."""
     try:
         return action()
-    except (requests.exceptions.RequestException, Web3Exception) as error:
-        if isinstance(error, ContractRevertError):
-            raise
+    except (
+        requests.exceptions.RequestException,
+        Web3Exception,
+        ChainNotConfiguredError,
+        ChainIdMismatchError,
+    ) as error:
         raise ChainUnavailable(CHAIN_DOWN) from error
+
+
+def _body(request: Request) -> dict[str, Any]:
+    """The JSON object sent; anything else (a list, a string) is read as an empty object."""
+    return dict(request.data) if isinstance(request.data, dict) else {}
 
 
 class TransactionSerializer(serializers.ModelSerializer[OutgoingTransaction]):
@@ -119,8 +128,7 @@ class BallotRelayView(APIView):
         responses={201: RelayedBallotSerializer, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, proposal_id: str) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        signed = ballots.signed_ballot_parse(proposal_id=proposal_id, data=dict(data))
+        signed = ballots.signed_ballot_parse(proposal_id=proposal_id, data=_body(request))
         row = _on_chain(
             lambda: ballots.ballot_relay(deployment=_deployment(), signed=signed, submitted_by=request.user)
         )
@@ -165,8 +173,7 @@ class DelegationRelayView(APIView):
         responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        signed = delegation.signed_delegation_parse(dict(data))
+        signed = delegation.signed_delegation_parse(_body(request))
         row = _on_chain(
             lambda: delegation.delegation_relay(
                 deployment=_deployment(), signed=signed, submitted_by=request.user
@@ -230,7 +237,7 @@ class PrizeDraftCreateView(APIView):
 
     @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={201: PrizeDraftSerializer})
     def post(self, request: Request) -> Response:
-        challenge = get_object_or_404(Challenge, slug=str(request.data.get("challenge", "")))
+        challenge = get_object_or_404(Challenge, slug=str(_body(request).get("challenge", "")))
         _may_draft(request.user, challenge)
         draft = _on_chain(
             lambda: proposals.prize_proposal_draft_create(challenge=challenge, created_by=request.user)
@@ -254,7 +261,7 @@ class PrizeDraftWalletCallsView(APIView):
     @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
-        proposer = parse_address(request.data.get("proposer"), field="proposer")
+        proposer = parse_address(_body(request).get("proposer"), field="proposer")
         if prize_inputs.wallet_address_of(request.user) != proposer:
             raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
         calls = proposals.prize_proposal_calls(draft=draft, proposer=proposer)
@@ -293,8 +300,8 @@ class ClaimView(APIView):
 
     @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
     def post(self, request: Request) -> Response:
-        challenge_id = parse_uint(request.data.get("escrow_challenge_id"), field="escrow_challenge_id")
-        account = parse_address(request.data.get("account"), field="account")
+        challenge_id = parse_uint(_body(request).get("escrow_challenge_id"), field="escrow_challenge_id")
+        account = parse_address(_body(request).get("account"), field="account")
         if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != account:
             raise PermissionDenied("Claim for the wallet linked to your account.")
         row = _on_chain(
@@ -312,8 +319,8 @@ class RefundView(APIView):
 
     @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
     def post(self, request: Request) -> Response:
-        challenge_id = parse_uint(request.data.get("escrow_challenge_id"), field="escrow_challenge_id")
-        funder = parse_address(request.data.get("funder"), field="funder")
+        challenge_id = parse_uint(_body(request).get("escrow_challenge_id"), field="escrow_challenge_id")
+        funder = parse_address(_body(request).get("funder"), field="funder")
         if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != funder:
             raise PermissionDenied("Ask for the refund of the wallet linked to your account.")
         row = _on_chain(

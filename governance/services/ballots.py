@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from eth_typing import ChecksumAddress
 
+from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
 from governance.chain.eip712 import recover_signer
 from governance.chain.errors import ContractRevertError
@@ -25,7 +26,6 @@ from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.relaying import (
     CHAIN_DOWN,
-    ApplicationError,
     ChainUnavailable,
     RelayRefused,
     cached_domain,
