@@ -83,14 +83,15 @@ def test_submit_vote_advance_and_claim_through_the_api(
         dao.chain.advance(dao.params.timelock_delay + 1)
 
     winner = attested.ranked[0]
-    body = {"escrow_challenge_id": attested.escrow_challenge_id, "account": attested.wallets[winner.pk]}
+    wallet = attested.wallets[winner.pk]
+    body = {"escrow_challenge_id": attested.escrow_challenge_id, "account": wallet}
     assert api.post(API + "claims/", body, format="json").status_code == 403  # not alan's wallet
     api.force_authenticate(winner)
     claimed = api.post(API + "claims/", body, format="json")
     assert claimed.status_code == 202 and claimed.json()["function"] == "claim"
-    before = dao.token.balance_of(body["account"])
+    before = dao.token.balance_of(wallet)
     send_outbox_row(client, OutgoingTransaction.objects.get(function="claim"), dao.actors.relayer)
-    assert dao.token.balance_of(body["account"]) - before == POOL // 2
+    assert dao.token.balance_of(wallet) - before == POOL // 2
     OutgoingTransaction.objects.filter(function="claim").delete()
     refused = api.post(API + "claims/", body, format="json")
     assert (refused.status_code, refused.json()["detail"]) == (409, payouts.NOTHING_OWED)
