@@ -19,6 +19,7 @@ from web3 import Web3
 
 from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
+from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import ChallengeState, PrizeEscrow
 from governance.chain.governor import Governor, proposer_suffix
 from governance.models import OutgoingTransaction, PrizeProposalDraft, SenderRole
@@ -71,30 +72,16 @@ def prize_proposal_draft_create(
     deployment = current_deployment()
     if deployment is None:
         raise ApplicationError(NO_DEPLOYMENT)
-    if not challenge.is_past_close:
-        raise ApplicationError(NOT_CLOSED)
-    try:
-        attestation = prize_inputs.challenge_attestation(challenge)
-        leaderboard = prize_inputs.final_leaderboard_document(challenge)
-    except prize_inputs.PrizeInputsMissing as error:
-        raise ApplicationError(NOT_ATTESTED) from error
-    if not (leaderboard.results_hash == attestation.results_hash == keccak(leaderboard.canonical_json)):
-        raise ApplicationError(MISMATCH)
+    attestation, leaderboard = _attested_inputs(challenge)
     existing = PrizeProposalDraft.objects.filter(
         challenge=challenge, results_hash=_hex(attestation.results_hash)
     ).first()
     if existing is not None:
         return existing
     escrow = PrizeEscrow(client or chain_client(), deployment.escrow)
-    record = escrow.challenge(attestation.escrow_challenge_id)
-    if (
-        escrow.state(attestation.escrow_challenge_id) != ChallengeState.ATTESTED
-        or record.results_hash != attestation.results_hash
-        or record.spec_hash != attestation.spec_hash
-    ):
-        raise ApplicationError(NOT_ATTESTED_ON_CHAIN)
+    pool = _attested_pool(escrow, attestation)
     split = [int(share) for share in challenge.prize_split]
-    recipients, unpayable = _recipients(leaderboard.ranking, split, record.escrowed)
+    recipients, unpayable = _recipients(leaderboard.ranking, split, pool)
     if not recipients:
         raise ApplicationError(NOBODY_PAYABLE)
     action = escrow.award_action(
@@ -115,7 +102,7 @@ def prize_proposal_draft_create(
             "attested_at": attestation.attested_at.isoformat(),
             "round": attestation.round,
         },
-        "pool": record.escrowed,
+        "pool": pool,
         "split": split,
         "recipients": recipients,
         "unpayable": unpayable,
@@ -123,10 +110,42 @@ def prize_proposal_draft_create(
         "target": action.target,
         "call_data": _hex(action.calldata),
     }
-    text = _description(challenge, fields)
     return PrizeProposalDraft.objects.create(
-        challenge=challenge, deployment=deployment, created_by=created_by, text=text, **fields
+        challenge=challenge,
+        deployment=deployment,
+        created_by=created_by,
+        text=_description(challenge, fields),
+        **fields,
     )
+
+
+def _attested_inputs(
+    challenge: Any,
+) -> tuple[prize_inputs.ChallengeAttestation, prize_inputs.FinalLeaderboard]:
+    # The vote is bound to the evaluation: the leaderboard whose ranking is paid must be the very document
+    # whose keccak the evaluators signed.
+    if not challenge.is_past_close:
+        raise ApplicationError(NOT_CLOSED)
+    try:
+        attestation = prize_inputs.challenge_attestation(challenge)
+        leaderboard = prize_inputs.final_leaderboard_document(challenge)
+    except prize_inputs.PrizeInputsMissing as error:
+        raise ApplicationError(NOT_ATTESTED) from error
+    if not (leaderboard.results_hash == attestation.results_hash == keccak(leaderboard.canonical_json)):
+        raise ApplicationError(MISMATCH)
+    return attestation, leaderboard
+
+
+def _attested_pool(escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttestation) -> int:
+    # The chain is the truth: the escrow must hold these results and this spec, and its pool is what is split.
+    record = escrow.challenge(attestation.escrow_challenge_id)
+    if (
+        escrow.state(attestation.escrow_challenge_id) != ChallengeState.ATTESTED
+        or record.results_hash != attestation.results_hash
+        or record.spec_hash != attestation.spec_hash
+    ):
+        raise ApplicationError(NOT_ATTESTED_ON_CHAIN)
+    return record.escrowed
 
 
 def _recipients(
@@ -222,9 +241,8 @@ def prize_proposal_submit_by_platform(
     args = [calls.targets, calls.values, [bytes.fromhex(c[2:]) for c in calls.calldatas], calls.description]
     try:
         simulate(governor.contract.functions.propose(*args), sender=proposer)
-    except Exception as error:
-        message = getattr(getattr(error, "revert", None), "message", "the chain cannot be reached")
-        raise RelayRefused(PROPOSE_REFUSED.format(message)) from error
+    except ContractRevertError as error:
+        raise RelayRefused(PROPOSE_REFUSED.format(error.revert.message)) from error
     row = outgoing_transaction_enqueue(
         purpose=f"propose:{draft.deployment.chain_id}:{calls.proposal_id}",
         deployment=draft.deployment,
