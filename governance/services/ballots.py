@@ -144,8 +144,10 @@ def _check_signer(client: ChainClient, governor: Governor, signed: SignedBallot)
         signer = recover_signer(signed.ballot.typed_data(domain), signed.signature)
     except Exception as error:  # a malformed signature (bad s or v) recovers nobody
         raise RelayRefused(FORGED) from error
-    if signer != signed.ballot.voter:
+    if signer != signed.ballot.voter and client.code_size(signed.ballot.voter) == 0:
         raise RelayRefused(FORGED)
+    # A contract wallet (ERC-1271) signs through its own rules, which no local recovery can know: the
+    # governor checks it with SignatureChecker, and the eth_call simulation below runs exactly that.
 
 
 def _check_on_chain(
@@ -173,6 +175,8 @@ def _check_on_chain(
     try:
         simulate(governor.contract.get_function_by_name(function)(*args), sender=relayer)
     except ContractRevertError as error:
+        if error.name == "GovernorInvalidSignature":  # the nonce was checked above: the signer is wrong
+            raise RelayRefused(FORGED) from error
         raise RelayRefused(WOULD_REVERT.format(error.revert.message)) from error
 
 

@@ -233,3 +233,26 @@ def test_malformed_ballots_are_refused_naming_the_field(body: dict[str, Any], fi
     with pytest.raises(ballots.ApplicationError) as refusal:
         signed_ballot_parse(proposal_id="7", data=good | body)
     assert refusal.value.field == field
+
+
+def test_a_contract_wallet_voter_is_checked_by_simulation_through_erc1271(
+    dao: Dao, deployment: ChainDeployment, client: ChainClient
+) -> None:
+    owner, stranger = dao.actors.members[3], dao.actors.members[4]
+    wallet = client.deploy("EvaluatorWallet", owner.address, sender=dao.actors.deployer)
+    dao.token.delegate(sender=owner, delegatee=wallet)  # the wallet votes with the owner's tokens
+    dao.chain.advance(1)
+    _proposal, proposal_id = dao.propose([dao.escrow.skim_action()], "Skim, with a wallet voting")
+    dao.open_vote(proposal_id)
+    document = ballot_typed_data(deployment=deployment, proposal_id=proposal_id, voter=wallet)
+    body = {"voter": wallet, "support": 1, "nonce": str(document["message"]["nonce"])}
+
+    forged = body | {"signature": "0x" + sign_typed_data(stranger, document).hex()}
+    refused(ballots.FORGED, deployment, signed_ballot_parse(proposal_id=proposal_id, data=forged))
+    good = body | {"signature": "0x" + sign_typed_data(owner, document).hex()}
+    row = ballot_relay(deployment=deployment, signed=signed_ballot_parse(proposal_id=proposal_id, data=good))
+    assert row.outgoing is not None
+    send_outbox_row(client, row.outgoing, dao.actors.relayer)
+
+    assert dao.governor.proposal_votes(proposal_id) == (0, MEMBER_STAKE, 0)
+    assert dao.governor.has_voted(proposal_id=proposal_id, voter=wallet)
