@@ -22,6 +22,7 @@ from governance.chain.client import ChainClient
 from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import ChallengeState, PrizeEscrow
 from governance.chain.governor import Governor, proposer_suffix
+from governance.chain.token import GovernanceToken
 from governance.models import OutgoingTransaction, PrizeProposalDraft, SenderRole
 from governance.selectors.deployment import current_deployment
 from governance.services import prize_inputs
@@ -37,6 +38,10 @@ NOT_ATTESTED = "The challenge's results are not attested yet: the prize proposal
 MISMATCH = "The published final leaderboard is not the one the evaluators attested; the draft was not made."
 NOT_ATTESTED_ON_CHAIN = "The escrow does not hold these attested results for the challenge."
 NOBODY_PAYABLE = "No ranked contributor has a linked wallet, so there is nobody to pay yet."
+BELOW_THRESHOLD = (
+    "Proposing needs {threshold} votes (base units) and this wallet had {votes}: ask the platform to "
+    "submit it through its proposer, or gather delegations first."
+)
 ALREADY_SUBMITTED = "This draft was already submitted through the platform's proposer."
 PROPOSE_REFUSED = "The governor would refuse this proposal: {}. Nothing was sent."
 
@@ -195,18 +200,31 @@ def _description(challenge: Any, fields: dict[str, Any]) -> str:
     )
 
 
-def prize_proposal_calls(*, draft: PrizeProposalDraft, proposer: str) -> ProposalCalls:
+def prize_proposal_calls(
+    *, draft: PrizeProposalDraft, proposer: str, client: ChainClient | None = None
+) -> ProposalCalls:
     """The exact `propose` arguments for `proposer`'s wallet (its `#proposer=` suffix included).
 
     Records the proposer and the id on the draft. Raises ApplicationError once the platform's proposer
-    submitted it.
+    submitted it, or when `proposer` holds fewer votes than the governor's threshold (its wallet would
+    only pay for a revert: the platform's proposer can submit it instead).
     """
     if draft.status == PrizeProposalDraft.Status.PROPOSER_QUEUED:
         raise ApplicationError(ALREADY_SUBMITTED)
-    calls = _calls(draft, Web3.to_checksum_address(proposer))
+    proposer = Web3.to_checksum_address(proposer)
+    client = client or chain_client()
+    governor = Governor(client, draft.deployment.governor)
+    # The governor counts the proposer's votes one second back, as checkpointed by the token.
+    votes = GovernanceToken(client, draft.deployment.token).get_past_votes(
+        account=proposer, timepoint=client.latest_timestamp() - 1
+    )
+    threshold = governor.proposal_threshold()
+    if votes < threshold:
+        raise ApplicationError(BELOW_THRESHOLD.format(threshold=threshold, votes=votes))
+    calls = _calls(draft, proposer)
     PrizeProposalDraft.objects.filter(pk=draft.pk).update(
         status=PrizeProposalDraft.Status.WALLET,
-        proposer=Web3.to_checksum_address(proposer),
+        proposer=proposer,
         description=calls.description,
         proposal_id=str(calls.proposal_id),
     )

@@ -141,3 +141,17 @@ def test_a_proposer_without_enough_voting_power_is_refused_before_anything_is_qu
     with pytest.raises(proposals.RelayRefused, match="GovernorInsufficientProposerVotes"):
         prize_proposal_submit_by_platform(draft=draft)
     assert not OutgoingTransaction.objects.exists()
+
+
+def test_a_wallet_below_the_proposal_threshold_is_told_before_it_pays_for_a_revert(
+    dao: Dao, attested: AttestedChallenge
+) -> None:
+    draft = prize_proposal_draft_create(challenge=attested.challenge, created_by=attested.ranked[0])
+
+    with pytest.raises(ApplicationError) as refused:
+        prize_proposal_calls(draft=draft, proposer=dao.actors.outsider.address)
+
+    threshold = dao.governor.proposal_threshold()
+    assert refused.value.message == proposals.BELOW_THRESHOLD.format(threshold=threshold, votes=0)
+    draft.refresh_from_db()
+    assert (draft.status, draft.proposer, draft.proposal_id) == ("draft", "", "")
