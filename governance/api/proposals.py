@@ -105,7 +105,7 @@ class PrizeDraftWalletCallsView(APIView):
         proposer = parse_address(request_body(request).get("proposer"), field="proposer")
         if prize_inputs.wallet_address_of(request.user) != proposer:
             raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
-        calls = proposals.prize_proposal_calls(draft=draft, proposer=proposer)
+        calls = on_chain(lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer))
         return Response({**calls.__dict__, "proposal_id": str(calls.proposal_id)})
 
 
