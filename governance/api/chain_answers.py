@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import requests
 from rest_framework import serializers
 from rest_framework.request import Request
-from web3.exceptions import Web3Exception
 
 from governance.chain.client import ChainIdMismatchError
 from governance.models import ChainDeployment, OutgoingTransaction
@@ -17,11 +15,14 @@ from governance.selectors.deployment import current_deployment
 from governance.services.connection import ChainNotConfiguredError
 from governance.services.relaying import (
     CHAIN_DOWN,
+    CHAIN_ERRORS,
     NO_DEPLOYMENT,
     ChainUnavailable,
 )
 
 T = TypeVar("T")
+# A node that is down, or one the platform cannot use (not configured, another chain): the same 503.
+_NO_CHAIN: tuple[type[Exception], ...] = (*CHAIN_ERRORS, ChainNotConfiguredError, ChainIdMismatchError)
 
 
 def current_deployment_or_503() -> ChainDeployment:
@@ -36,12 +37,7 @@ def on_chain(action: Callable[[], T]) -> T:
     """Run a service that reads the chain; a node that is down or slow becomes a 503 with a fixed message."""
     try:
         return action()
-    except (
-        requests.exceptions.RequestException,
-        Web3Exception,
-        ChainNotConfiguredError,
-        ChainIdMismatchError,
-    ) as error:
+    except _NO_CHAIN as error:
         raise ChainUnavailable(CHAIN_DOWN) from error
 
 

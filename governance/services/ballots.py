@@ -26,6 +26,7 @@ from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.relaying import (
     CHAIN_DOWN,
+    CHAIN_ERRORS,
     ChainUnavailable,
     RelayRefused,
     cached_domain,
@@ -93,9 +94,7 @@ def ballot_typed_data(
     try:
         domain = cached_domain(client, governor.contract)
         nonce = governor.ballot_nonce(voter=voter, proposal_id=proposal_id)
-    except (ContractRevertError, ChainUnavailable):
-        raise
-    except Exception as error:
+    except CHAIN_ERRORS as error:
         raise ChainUnavailable(CHAIN_DOWN) from error
     return Ballot(proposal_id, support, parse_address(voter, field="voter"), nonce, reason).typed_data(domain)
 
@@ -129,11 +128,9 @@ def ballot_relay(
     _check_signer(client, governor, signed)
     try:
         _check_on_chain(client, governor, deployment, signed, relayer)
-    except (RelayRefused, ChainUnavailable):
-        raise
     except ContractRevertError as error:  # e.g. no such proposal
         raise RelayRefused(WOULD_REVERT.format(error.revert.message)) from error
-    except Exception:  # the node went away after the domain: keep the ballot, check it later
+    except CHAIN_ERRORS:  # the node went away after the domain: keep the ballot, check it later
         return _store(deployment, signed, submitted_by, RelayedBallot.Status.AWAITING_CHAIN)
     return _store(deployment, signed, submitted_by, RelayedBallot.Status.RELAYING)
 
@@ -144,10 +141,17 @@ def _check_signer(client: ChainClient, governor: Governor, signed: SignedBallot)
         signer = recover_signer(signed.ballot.typed_data(domain), signed.signature)
     except Exception as error:  # a malformed signature (bad s or v) recovers nobody
         raise RelayRefused(FORGED) from error
-    if signer != signed.ballot.voter and client.code_size(signed.ballot.voter) == 0:
+    if signer != signed.ballot.voter and _has_no_code(client, signed.ballot.voter):
         raise RelayRefused(FORGED)
     # A contract wallet (ERC-1271) signs through its own rules, which no local recovery can know: the
     # governor checks it with SignatureChecker, and the eth_call simulation below runs exactly that.
+
+
+def _has_no_code(client: ChainClient, address: str) -> bool:
+    try:
+        return client.code_size(address) == 0
+    except CHAIN_ERRORS as error:  # cannot tell a contract wallet from a forgery without the node
+        raise ChainUnavailable(CHAIN_DOWN) from error
 
 
 def _check_on_chain(
@@ -256,7 +260,7 @@ def ballots_relay_waiting(*, client: ChainClient | None = None) -> int:
                 status=RelayedBallot.Status.REFUSED, refusal=message
             )
             continue
-        except Exception:
+        except CHAIN_ERRORS:
             return relayed  # still down: try again on the next run
         with transaction.atomic():
             if RelayedBallot.objects.filter(pk=row.pk, status=row.status).update(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
 from governance.chain.eip712 import recover_signer
 from governance.chain.errors import ContractRevertError
@@ -23,6 +22,7 @@ from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.relaying import (
     CHAIN_DOWN,
+    CHAIN_ERRORS,
     ChainUnavailable,
     RelayRefused,
     cached_domain,
@@ -82,9 +82,7 @@ def delegation_typed_data(
         nonce = token.nonce(parse_address(delegator, field="delegator"))
         expiry = client.latest_timestamp() + DEFAULT_EXPIRY_SECONDS
         return token.delegation_typed_data(delegatee=delegatee, nonce=nonce, expiry=expiry)
-    except (ContractRevertError, ApplicationError):
-        raise
-    except Exception as error:
+    except CHAIN_ERRORS as error:
         raise ChainUnavailable(CHAIN_DOWN) from error
 
 
@@ -110,9 +108,7 @@ def delegation_relay(
     relayer = platform_account(SenderRole.RELAYER).address
     try:
         args = _check(client, deployment, signed, relayer)
-    except (RelayRefused, ChainUnavailable):
-        raise
-    except Exception as error:
+    except CHAIN_ERRORS as error:
         raise ChainUnavailable(CHAIN_DOWN) from error
     try:
         with transaction.atomic():

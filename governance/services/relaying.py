@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests
 from django.core.cache import cache
 from eth_typing import ChecksumAddress
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractLogicError, Web3Exception
 
 from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
@@ -38,6 +39,8 @@ class ChainUnavailable(ApplicationError):
     code = "chain_unavailable"
 
 
+# What a node that is down, slow or gone raises through web3's HTTP provider.
+CHAIN_ERRORS: tuple[type[Exception], ...] = (requests.exceptions.RequestException, Web3Exception, OSError)
 CHAIN_DOWN = "The chain cannot be reached right now. Nothing was sent; please try again in a few minutes."
 NO_DEPLOYMENT = "No contract set is deployed on this chain yet."
 
@@ -79,9 +82,7 @@ def cached_domain(client: ChainClient, contract: Any) -> Eip712Domain:
     key = f"eip712-domain:{client.expected_chain_id}:{contract.address}"
     try:
         domain = read_domain(client, contract)
-    except ContractRevertError:
-        raise
-    except Exception as error:  # the node is down or slow: fall back to what it said before
+    except CHAIN_ERRORS as error:  # the node is down or slow: fall back to what it said before
         remembered = cache.get(key)
         if remembered is None:
             raise ChainUnavailable(CHAIN_DOWN) from error
