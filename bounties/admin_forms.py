@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from bounties.errors import ApplicationError
-from bounties.models import Challenge, ChallengeResource, ModelFormat
+from bounties.models import DEFAULT_PRIZE_SPLIT, Challenge, ChallengeResource, ModelFormat
 from bounties.services.challenge_settings import ALLOWED_INPUT_DTYPES, STORED_AS_THEY_ARE, ChallengeSettings
 from bounties.services.challenges import challenge_check_changes
 from bounties.services.datasets import DEFAULT_PUBLIC_FRACTION, PreparedHiddenDataset, hidden_dataset_prepare
@@ -45,6 +45,24 @@ class ShapeField(forms.CharField):
             return ()  # empty: `required` says so
         if not all(DIMENSION.fullmatch(token) for token in tokens):
             raise forms.ValidationError("Write whole numbers separated by commas, e.g. 64 or 3, 32, 32.")
+        return tuple(int(token) for token in tokens)
+
+
+class PrizeSplitField(forms.CharField):
+    """Shares of the pool for ranks 1, 2, ..., typed as "50, 30, 20" (whole percentages)."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(share) for share in value)
+        return value
+
+    def to_python(self, value: Any) -> tuple[int, ...]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        tokens = [token for token in re.split(r"[\s,%]+", text.strip("[]() ")) if token]
+        if not tokens:
+            return DEFAULT_PRIZE_SPLIT  # left empty: the default split, as the model has it
+        if not all(DIMENSION.fullmatch(token) for token in tokens):
+            raise forms.ValidationError("Write whole percentages separated by commas, e.g. 50, 30, 20.")
         return tuple(int(token) for token in tokens)
 
 
@@ -186,6 +204,14 @@ class ChallengeAdminForm(forms.ModelForm):
         "'labels'. Stored outside every served folder and never offered for download. Replaceable only "
         "while a draft.",
     )
+    prize_split = PrizeSplitField(
+        label="Prize split",
+        required=False,
+        initial=", ".join(str(share) for share in DEFAULT_PRIZE_SPLIT),
+        help_text="Percent of the escrowed pool for final ranks 1, 2, 3, ..., summing to 100. The prize "
+        "proposal pays these shares to the ranked contributors' linked wallets; what no one can receive "
+        "goes back to the funders. Empty: the default split.",
+    )
     public_fraction = forms.FloatField(
         initial=DEFAULT_PUBLIC_FRACTION,
         min_value=0.01,
@@ -199,7 +225,7 @@ class ChallengeAdminForm(forms.ModelForm):
     class Meta:
         model = Challenge
         # The specs are made from the shape and dtype fields declared above.
-        fields = ["organizer", *STORED_AS_THEY_ARE, "accepted_formats", "architectures"]
+        fields = ["organizer", *STORED_AS_THEY_ARE, "accepted_formats", "architectures", "prize_split"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -91,6 +91,16 @@ class ChallengeQuerySet(models.QuerySet["Challenge"]):
         return self.filter(published_at__isnull=False)
 
 
+# The share of the prize pool each final rank gets, in whole percent, rank 1 first: what an organizer who
+# sets nothing gets. The on-chain award pays exactly these shares of what the escrow holds.
+DEFAULT_PRIZE_SPLIT = (50, 30, 20)
+
+
+def default_prize_split() -> list[int]:
+    """A fresh list for each challenge (a JSON default must not be one shared mutable list)."""
+    return list(DEFAULT_PRIZE_SPLIT)
+
+
 class Challenge(models.Model):
     """A machine-learning bounty: rules, dates, limits and prize pool. Status follows dates and actions."""
 
@@ -143,6 +153,11 @@ class Challenge(models.Model):
         help_text="When contributors' code and write-ups become public: at once, or when the challenge closes.",
     )
     prize_pool = TokenAmountField(help_text="Token base units (18 decimals): 1 token is 10**18.")
+    prize_split = models.JSONField(
+        default=default_prize_split,
+        help_text="Whole percentages of the escrowed pool for final ranks 1, 2, ..., summing to 100, e.g. "
+        "[50, 30, 20]. The prize proposal pays these shares to the ranked contributors' wallets.",
+    )
 
     architectures = models.JSONField(
         default=dict,

@@ -6,6 +6,7 @@ whose settings pass can score every model format it accepts.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -30,6 +31,8 @@ MAX_EVAL_MEMORY_MB = 1024 * 1024
 # Well inside the broker's redelivery timeout (CELERY_VISIBILITY_TIMEOUT, 4 h by default).
 MAX_EVAL_SECONDS = 3600
 FLOAT32_BYTES = 4
+# The escrow's PrizeEscrow.MAX_RECIPIENTS: an award to more ranks could never be executed.
+MAX_PRIZE_RANKS = 100
 
 
 def _model_default(name: str) -> Any:
@@ -64,6 +67,7 @@ class ChallengeSettings:
     daily_submission_limit: int = field(default_factory=lambda: _model_default("daily_submission_limit"))
     total_submission_limit: int = field(default_factory=lambda: _model_default("total_submission_limit"))
     prize_pool: int = 0
+    prize_split: tuple[int, ...] = field(default_factory=lambda: tuple(_model_default("prize_split")))
 
     def model_fields(self) -> dict[str, Any]:
         """The settings as Challenge field values (shapes and dtype folded into the two spec objects)."""
@@ -73,10 +77,18 @@ class ChallengeSettings:
             "output_spec": {"shape": list(self.output_shape)},
             "accepted_formats": list(self.accepted_formats),
             "architectures": {name: dict(config) for name, config in self.architectures.items()},
+            "prize_split": list(self.prize_split),
         }
 
 
-RESHAPED = ("input_shape", "input_dtype", "output_shape", "accepted_formats", "architectures")
+RESHAPED = (
+    "input_shape",
+    "input_dtype",
+    "output_shape",
+    "accepted_formats",
+    "architectures",
+    "prize_split",
+)
 # The settings that are Challenge fields of the same name and value.
 STORED_AS_THEY_ARE = tuple(
     setting.name for setting in fields(ChallengeSettings) if setting.name not in RESHAPED
@@ -93,6 +105,7 @@ def challenge_settings_of(challenge: Challenge) -> ChallengeSettings:
         output_shape=tuple(output_spec.get("shape") or ()),
         accepted_formats=tuple(challenge.accepted_formats or ()),
         architectures=dict(challenge.architectures or {}),
+        prize_split=tuple(challenge.prize_split or ()),
     )
 
 
@@ -125,6 +138,7 @@ def challenge_check_settings(*, settings: ChallengeSettings) -> None:
     _check_metric(settings.metric, settings.output_shape)
     _check_choices(settings)
     _check_limits(settings)
+    _check_prize_split(settings.prize_split)
     if settings.ends_at <= settings.starts_at:
         raise ApplicationError("The challenge must end after it starts.", field="ends_at")
     _check_formats_and_architectures(settings)
@@ -195,6 +209,22 @@ def _check_limits(settings: ChallengeSettings) -> None:
     if not 0 <= settings.prize_pool < 2**256:
         raise ApplicationError(
             "The prize pool must be between 0 and 2**256 - 1 base units.", field="prize_pool"
+        )
+
+
+def _check_prize_split(split: Sequence[int]) -> None:
+    # Shares never grow down the ranking: a lower rank earning more than a higher one is always a typo.
+    whole = all(type(share) is int and 1 <= share <= 100 for share in split)
+    if not (1 <= len(split) <= MAX_PRIZE_RANKS and whole and sum(split) == 100):
+        raise ApplicationError(
+            f"The prize split needs 1 to {MAX_PRIZE_RANKS} whole percentages (1 to 100) for ranks 1, 2, ..., "
+            "summing to 100, e.g. 50, 30, 20.",
+            field="prize_split",
+        )
+    if any(lower > higher for higher, lower in itertools.pairwise(split)):
+        raise ApplicationError(
+            "A lower rank cannot get a larger share than a higher one: order the split from rank 1 down.",
+            field="prize_split",
         )
 
 

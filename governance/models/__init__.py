@@ -1,11 +1,14 @@
 """What the platform stores about the chain, one module per area; the chain stays the truth."""
 
+from governance.models.ballots import RelayedBallot
 from governance.models.challenges import ChallengeOnChain, ChallengeResults
 from governance.models.commitments import CommitmentBatch, SubmissionCommitment
 from governance.models.delegation import DelegateMirror, DelegationMirror
+from governance.models.delegation_requests import RelayedDelegation
 from governance.models.deployment import ChainDeployment
 from governance.models.mirror import ChainEvent, ChainSyncCursor, UintField
 from governance.models.outbox import OutgoingTransaction, SenderRole
+from governance.models.prize_proposals import PrizeProposalDraft
 from governance.models.proposals import ProposalMirror, VoteMirror
 from governance.models.relayer import RelayerNonce
 from governance.models.treasury import PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
@@ -25,7 +28,10 @@ __all__ = [
     "PoolCommitment",
     "PoolMirror",
     "PoolMovement",
+    "PrizeProposalDraft",
     "ProposalMirror",
+    "RelayedBallot",
+    "RelayedDelegation",
     "RelayerNonce",
     "SenderRole",
     "SignInNonce",

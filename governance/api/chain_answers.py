@@ -1,0 +1,54 @@
+"""What every governance endpoint shares: the current deployment, a chain outage as a 503 with a fixed
+message, the request body as an object, and how an outbox row is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from governance.chain.client import ChainIdMismatchError
+from governance.models import ChainDeployment, OutgoingTransaction
+from governance.selectors.deployment import current_deployment
+from governance.services.connection import ChainNotConfiguredError
+from governance.services.relaying import (
+    CHAIN_DOWN,
+    CHAIN_ERRORS,
+    NO_DEPLOYMENT,
+    ChainUnavailable,
+)
+
+T = TypeVar("T")
+# A node that is down, or one the platform cannot use (not configured, another chain): the same 503.
+_NO_CHAIN: tuple[type[Exception], ...] = (*CHAIN_ERRORS, ChainNotConfiguredError, ChainIdMismatchError)
+
+
+def current_deployment_or_503() -> ChainDeployment:
+    """The contract set in use; ChainUnavailable (503) before there is one."""
+    deployment = current_deployment()
+    if deployment is None:
+        raise ChainUnavailable(NO_DEPLOYMENT)
+    return deployment
+
+
+def on_chain(action: Callable[[], T]) -> T:
+    """Run a service that reads the chain; a node that is down or slow becomes a 503 with a fixed message."""
+    try:
+        return action()
+    except _NO_CHAIN as error:
+        raise ChainUnavailable(CHAIN_DOWN) from error
+
+
+def request_body(request: Request) -> dict[str, Any]:
+    """The JSON object sent; anything else (a list, a string) is read as an empty object."""
+    return dict(request.data) if isinstance(request.data, dict) else {}
+
+
+class TransactionSerializer(serializers.ModelSerializer[OutgoingTransaction]):
+    """An outbox row as a person follows it: queued, sent, mined, confirmed or failed, with its hash."""
+
+    class Meta:
+        model = OutgoingTransaction
+        fields = ["purpose", "function", "status", "tx_hash", "block_number", "last_error"]

@@ -1,0 +1,176 @@
+"""Governance API for prize proposals and payouts: drafts, submission, queue/execute, claims, refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bounties.errors import PermissionDenied
+from bounties.models import Challenge
+from governance.api.chain_answers import (
+    TransactionSerializer,
+    current_deployment_or_503,
+    on_chain,
+    request_body,
+)
+from governance.models import PrizeProposalDraft
+from governance.services import payouts, prize_inputs, proposal_execution, proposals
+from governance.services.relaying import (
+    parse_address,
+    parse_uint,
+)
+
+
+class PrizeDraftSerializer(serializers.ModelSerializer[PrizeProposalDraft]):
+    challenge: serializers.SlugRelatedField[Challenge] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    pool = serializers.CharField()
+    submission = TransactionSerializer(allow_null=True)
+
+    class Meta:
+        model = PrizeProposalDraft
+        fields = [
+            "id",
+            "challenge",
+            "status",
+            "escrow_challenge_id",
+            "spec_hash",
+            "results_hash",
+            "leaderboard_url",
+            "leaderboard_sha256",
+            "attestation",
+            "pool",
+            "split",
+            "recipients",
+            "unpayable",
+            "claim_window",
+            "target",
+            "call_data",
+            "text",
+            "proposer",
+            "description",
+            "proposal_id",
+            "submission",
+            "created_at",
+        ]
+
+
+def _may_draft(user: Any, challenge: Challenge) -> None:
+    if not (user.is_staff or challenge.organizer_id == user.pk):
+        raise PermissionDenied(
+            "Only the challenge's organizer or staff can draft or submit its prize proposal."
+        )
+
+
+class PrizeDraftCreateView(APIView):
+    """POST {"challenge": slug}: draft (or show the existing draft of) a challenge's prize proposal."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={201: PrizeDraftSerializer})
+    def post(self, request: Request) -> Response:
+        challenge = get_object_or_404(Challenge, slug=str(request_body(request).get("challenge", "")))
+        _may_draft(request.user, challenge)
+        draft = on_chain(
+            lambda: proposals.prize_proposal_draft_create(challenge=challenge, created_by=request.user)
+        )
+        return Response(PrizeDraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+class PrizeDraftDetailView(APIView):
+    """GET a draft: recipients, amounts, evidence and the exact calls, before anyone signs."""
+
+    @extend_schema(tags=["governance"], responses={200: PrizeDraftSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PrizeDraftSerializer(get_object_or_404(PrizeProposalDraft, pk=pk)).data)
+
+
+class PrizeDraftWalletCallsView(APIView):
+    """POST {"proposer": address}: the exact `propose` arguments for that member's wallet."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(PrizeProposalDraft, pk=pk)
+        proposer = parse_address(request_body(request).get("proposer"), field="proposer")
+        if prize_inputs.wallet_address_of(request.user) != proposer:
+            raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
+        calls = on_chain(lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer))
+        return Response({**calls.__dict__, "proposal_id": str(calls.proposal_id)})
+
+
+class PrizeDraftSubmitView(APIView):
+    """POST: submit the draft through the platform's proposer key (for a member without the threshold)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=None, responses={202: TransactionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(PrizeProposalDraft, pk=pk)
+        _may_draft(request.user, draft.challenge)
+        row = on_chain(lambda: proposals.prize_proposal_submit_by_platform(draft=draft))
+        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PrizeDraftAdvanceView(APIView):
+    """POST: queue the passed proposal, or execute it once the timelock delay is over (any member)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=None, responses={202: TransactionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(PrizeProposalDraft, pk=pk)
+        row = on_chain(lambda: proposal_execution.prize_proposal_advance(draft=draft))
+        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ClaimView(APIView):
+    """POST {"escrow_challenge_id", "account"}: the relayer pays the account its prize (gasless)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
+    def post(self, request: Request) -> Response:
+        challenge_id = parse_uint(
+            request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"
+        )
+        account = parse_address(request_body(request).get("account"), field="account")
+        if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != account:
+            raise PermissionDenied("Claim for the wallet linked to your account.")
+        row = on_chain(
+            lambda: payouts.prize_claim_relay(
+                deployment=current_deployment_or_503(), escrow_challenge_id=challenge_id, account=account
+            )
+        )
+        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RefundView(APIView):
+    """POST {"escrow_challenge_id", "funder"}: the relayer pays a funder back what was not awarded."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
+    def post(self, request: Request) -> Response:
+        challenge_id = parse_uint(
+            request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"
+        )
+        funder = parse_address(request_body(request).get("funder"), field="funder")
+        if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != funder:
+            raise PermissionDenied("Ask for the refund of the wallet linked to your account.")
+        row = on_chain(
+            lambda: payouts.funder_refund_relay(
+                deployment=current_deployment_or_503(), escrow_challenge_id=challenge_id, funder=funder
+            )
+        )
+        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)

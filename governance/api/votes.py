@@ -1,0 +1,151 @@
+"""Governance API for relayed votes and delegations: typed data to sign, then the signed message relayed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from bounties.errors import ApplicationError
+from governance.api.chain_answers import (
+    TransactionSerializer,
+    current_deployment_or_503,
+    on_chain,
+    request_body,
+)
+from governance.chain.governor import VoteSupport
+from governance.services import ballots, delegation
+from governance.services.relaying import (
+    parse_address,
+    parse_uint,
+)
+
+
+class BallotRequestSerializer(serializers.Serializer[Any]):
+    voter = serializers.CharField()
+    support = serializers.IntegerField()
+    nonce = serializers.CharField()
+    signature = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class RelayedBallotSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    proposal_id = serializers.CharField()
+    voter = serializers.CharField()
+    support = serializers.IntegerField()
+    reason = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    transaction = TransactionSerializer(source="outgoing", allow_null=True)
+
+
+PROPOSAL_ID = OpenApiParameter("proposal_id", str, OpenApiParameter.PATH, description="uint256, decimal")
+
+
+class BallotTypedDataView(APIView):
+    """GET the EIP-712 ballot a voter's wallet signs (domain from the governor, the voter's next nonce)."""
+
+    @extend_schema(
+        tags=["governance"],
+        parameters=[
+            PROPOSAL_ID,
+            OpenApiParameter("voter", str, required=True),
+            OpenApiParameter("support", int, description="0 against, 1 for (default), 2 abstain"),
+            OpenApiParameter("reason", str, description="Given: an ExtendedBallot with this reason"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, proposal_id: str) -> Response:
+        support = request.query_params.get("support", "1")
+        if support not in ("0", "1", "2"):
+            raise ApplicationError("Support is 0 (against), 1 (for) or 2 (abstain).", field="support")
+        document = on_chain(
+            lambda: ballots.ballot_typed_data(
+                deployment=current_deployment_or_503(),
+                proposal_id=parse_uint(proposal_id, field="proposal_id"),
+                voter=parse_address(request.query_params.get("voter"), field="voter"),
+                support=VoteSupport(int(support)),
+                reason=request.query_params.get("reason"),
+            )
+        )
+        return Response(document)
+
+
+class BallotRelayView(APIView):
+    """POST a signed ballot: checked, stored, relayed by the platform (the voter pays no gas)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["governance"],
+        parameters=[PROPOSAL_ID],
+        request=BallotRequestSerializer,
+        responses={201: RelayedBallotSerializer, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, proposal_id: str) -> Response:
+        signed = ballots.signed_ballot_parse(proposal_id=proposal_id, data=request_body(request))
+        row = on_chain(
+            lambda: ballots.ballot_relay(
+                deployment=current_deployment_or_503(), signed=signed, submitted_by=request.user
+            )
+        )
+        return Response(RelayedBallotSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class DelegationTypedDataView(APIView):
+    """GET the EIP-712 `Delegation` a holder signs to delegate without paying gas."""
+
+    @extend_schema(
+        tags=["governance"],
+        parameters=[OpenApiParameter("delegator", str, required=True), OpenApiParameter("delegatee", str)],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        delegator = parse_address(request.query_params.get("delegator"), field="delegator")
+        delegatee = parse_address(request.query_params.get("delegatee", delegator), field="delegatee")
+        document = on_chain(
+            lambda: delegation.delegation_typed_data(
+                deployment=current_deployment_or_503(), delegator=delegator, delegatee=delegatee
+            )
+        )
+        return Response(document)
+
+
+class DelegationRequestSerializer(serializers.Serializer[Any]):
+    delegator = serializers.CharField()
+    delegatee = serializers.CharField()
+    nonce = serializers.CharField()
+    expiry = serializers.IntegerField()
+    signature = serializers.CharField()
+
+
+class DelegationRelayView(APIView):
+    """POST a signed delegation: checked, stored, relayed by the platform."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["governance"],
+        request=DelegationRequestSerializer,
+        responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        signed = delegation.signed_delegation_parse(request_body(request))
+        row = on_chain(
+            lambda: delegation.delegation_relay(
+                deployment=current_deployment_or_503(), signed=signed, submitted_by=request.user
+            )
+        )
+        body = {
+            "id": row.pk,
+            "delegator": row.delegator,
+            "delegatee": row.delegatee,
+            "transaction": TransactionSerializer(row.outgoing).data,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
