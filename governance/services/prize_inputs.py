@@ -1,15 +1,23 @@
 """What drafting a prize proposal needs from other parts of the platform, in one place.
 
-Three other areas own these facts: the trust chain (the challenge's id in the escrow, its attestation and
+Two other areas own these facts: the trust chain (the challenge's id in the escrow, its attestation and
 the canonical final leaderboard) and wallets (the address linked to an account). Drafting reads them only
-through the functions below, so wiring them to their owners' selectors changes nothing else.
+through the functions below, which turn their owners' records into the values a draft needs.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from django.urls import reverse
+
+from governance.chain.attestations import results_hash
+from governance.models import OutgoingTransaction
+from governance.selectors import trust_results, wallets
 
 
 class PrizeInputsMissing(LookupError):
@@ -40,21 +48,41 @@ class FinalLeaderboard:
 
 
 def challenge_attestation(challenge: Any) -> ChallengeAttestation:
-    """The attestation of `challenge`; raises PrizeInputsMissing when it was not attested.
-
-    To be wired to the trust chain's selector of the same name.
-    """
-    raise PrizeInputsMissing("attestations are not wired to the trust chain yet")
+    """The attestation of `challenge` as mined in the escrow; raises PrizeInputsMissing before that."""
+    results = trust_results.challenge_attestation(challenge=challenge)
+    on_chain = getattr(challenge, "on_chain", None) if results is not None else None
+    mined = (OutgoingTransaction.Status.MINED, OutgoingTransaction.Status.CONFIRMED)
+    attest = results.attest_transaction if results is not None else None
+    if results is None or on_chain is None or on_chain.escrow_challenge_id is None:
+        raise PrizeInputsMissing("the challenge's results are not attested in the escrow yet")
+    if attest is None or attest.status not in mined or attest.block_timestamp is None:
+        raise PrizeInputsMissing("the challenge's results are not attested in the escrow yet")
+    return ChallengeAttestation(
+        escrow_challenge_id=on_chain.escrow_challenge_id,
+        spec_hash=bytes.fromhex(on_chain.spec_hash.removeprefix("0x")),
+        results_hash=bytes.fromhex(results.results_hash.removeprefix("0x")),
+        evaluators=tuple(results.signers),
+        attested_at=attest.block_timestamp,
+        round=results.escrow_round or 0,
+    )
 
 
 def final_leaderboard_document(challenge: Any) -> FinalLeaderboard:
-    """The canonical final leaderboard of `challenge`; raises PrizeInputsMissing before it is published.
-
-    To be wired to the trust chain's selector of the same name.
-    """
-    raise PrizeInputsMissing("the final leaderboard document is not wired to the trust chain yet")
+    """The published canonical final leaderboard of `challenge`; raises PrizeInputsMissing before that."""
+    document = trust_results.final_leaderboard_document(challenge=challenge)
+    if document is None:
+        raise PrizeInputsMissing("the final leaderboard is not published yet")
+    ranking = sorted(json.loads(document)["ranking"], key=lambda row: row["rank"])
+    return FinalLeaderboard(
+        canonical_json=document,
+        results_hash=results_hash(document),
+        sha256=hashlib.sha256(document).hexdigest(),
+        url=reverse("bounties:challenge-final-leaderboard", kwargs={"slug": challenge.slug}),
+        ranking=tuple(row["contributor_id"] for row in ranking),
+    )
 
 
 def wallet_address_of(user: Any) -> str | None:
-    """The checksummed wallet address linked to `user`'s account, or None. To be wired to wallets."""
-    return None
+    """The checksummed wallet address linked to `user`'s account, or None."""
+    link = wallets.wallet_of_user(user=user)
+    return link.address if link is not None else None

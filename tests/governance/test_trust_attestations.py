@@ -19,6 +19,7 @@ from governance.selectors.trust_results import (
     final_leaderboard_document,
     final_leaderboard_json,
 )
+from governance.services import prize_inputs
 from governance.services.trust import trust_chain_advance
 from governance.services.trust_common import from_hex
 from tests.factories import ScoredSubmissionFactory, SubmissionFactory
@@ -159,3 +160,25 @@ def test_an_escrow_holding_another_spec_hash_gets_no_signature(
     results = ChallengeResults.objects.get(challenge=scored)
     assert (results.attest_transaction, results.signers) == (None, [])
     assert chain_settings.escrow.state(1) == ChallengeState.CLOSED
+
+
+def test_prize_drafting_reads_the_attestation_once_it_is_mined_in_the_escrow(
+    chain_settings: TrustChain, scored: Challenge
+) -> None:
+    trust_chain_advance()
+    with pytest.raises(prize_inputs.PrizeInputsMissing):
+        prize_inputs.challenge_attestation(scored)  # frozen, not attested yet
+
+    chain_settings.chain.advance(THIRTY_ONE_DAYS)
+    trust_chain_advance()
+    send_queued(chain_settings)
+    scored.refresh_from_db()
+    attestation = prize_inputs.challenge_attestation(scored)
+    leaderboard = prize_inputs.final_leaderboard_document(scored)
+
+    on_chain = chain_settings.escrow.challenge(attestation.escrow_challenge_id)
+    assert attestation.results_hash == leaderboard.results_hash == on_chain.results_hash
+    assert attestation.spec_hash == on_chain.spec_hash
+    ranked = sorted(json.loads(leaderboard.canonical_json)["ranking"], key=lambda row: row["rank"])
+    assert leaderboard.ranking == tuple(row["contributor_id"] for row in ranked) and len(ranked) == 3
+    assert leaderboard.url == reverse("bounties:challenge-final-leaderboard", kwargs={"slug": scored.slug})
