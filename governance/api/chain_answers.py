@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -21,6 +23,32 @@ from governance.services.relaying import (
 )
 
 T = TypeVar("T")
+
+# What the request schemas promise about values a wallet produces; the services parse them again.
+ADDRESS_PATTERN = r"^0x[0-9a-fA-F]{40}$"
+UINT256_PATTERN = r"^[0-9]{1,78}$"
+SIGNATURE_PATTERN = r"^0x[0-9a-fA-F]{130}$"
+
+_ERRORS: dict[int, OpenApiResponse] = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A value is malformed (an address, a number)."),
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="Not signed in."),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Not yours to do (another wallet, not organizer)."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such proposal, draft or challenge."),
+    409: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Refused before any gas was spent (forged signature, no voting power, closed, nothing owed).",
+    ),
+    503: OpenApiResponse(
+        OpenApiTypes.OBJECT, description="The chain cannot be reached, or nothing is deployed."
+    ),
+}
+
+
+def governance_errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error answers of a governance endpoint, by status code."""
+    return {code: _ERRORS[code] for code in codes}
+
+
 # A node that is down, or one the platform cannot use (not configured, another chain): the same 503.
 _NO_CHAIN: tuple[type[Exception], ...] = (*CHAIN_ERRORS, ChainNotConfiguredError, ChainIdMismatchError)
 

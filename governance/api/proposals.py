@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,8 +17,11 @@ from rest_framework.views import APIView
 from bounties.errors import PermissionDenied
 from bounties.models import Challenge
 from governance.api.chain_answers import (
+    ADDRESS_PATTERN,
+    UINT256_PATTERN,
     TransactionSerializer,
     current_deployment_or_503,
+    governance_errors,
     on_chain,
     request_body,
 )
@@ -71,12 +75,36 @@ def _may_draft(user: Any, challenge: Challenge) -> None:
         )
 
 
+class DraftRequestSerializer(serializers.Serializer[Any]):
+    challenge = serializers.SlugField(help_text="The closed, attested challenge's slug.")
+
+
+class WalletCallsRequestSerializer(serializers.Serializer[Any]):
+    proposer = serializers.RegexField(ADDRESS_PATTERN, help_text="The wallet linked to your account.")
+
+
+class ClaimRequestSerializer(serializers.Serializer[Any]):
+    escrow_challenge_id = serializers.RegexField(UINT256_PATTERN)
+    account = serializers.RegexField(ADDRESS_PATTERN)
+
+
+class RefundRequestSerializer(serializers.Serializer[Any]):
+    escrow_challenge_id = serializers.RegexField(UINT256_PATTERN)
+    funder = serializers.RegexField(ADDRESS_PATTERN)
+
+
 class PrizeDraftCreateView(APIView):
     """POST {"challenge": slug}: draft (or show the existing draft of) a challenge's prize proposal."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={201: PrizeDraftSerializer})
+    @extend_schema(
+        tags=["governance"],
+        request=DraftRequestSerializer,
+        responses={201: PrizeDraftSerializer, **governance_errors(400, 401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request) -> Response:
         challenge = get_object_or_404(Challenge, slug=str(request_body(request).get("challenge", "")))
         _may_draft(request.user, challenge)
@@ -89,7 +117,9 @@ class PrizeDraftCreateView(APIView):
 class PrizeDraftDetailView(APIView):
     """GET a draft: recipients, amounts, evidence and the exact calls, before anyone signs."""
 
-    @extend_schema(tags=["governance"], responses={200: PrizeDraftSerializer})
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
+    @extend_schema(tags=["governance"], responses={200: PrizeDraftSerializer, **governance_errors(404)})
     def get(self, request: Request, pk: int) -> Response:
         return Response(PrizeDraftSerializer(get_object_or_404(PrizeProposalDraft, pk=pk)).data)
 
@@ -97,9 +127,15 @@ class PrizeDraftDetailView(APIView):
 class PrizeDraftWalletCallsView(APIView):
     """POST {"proposer": address}: the exact `propose` arguments for that member's wallet."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        tags=["governance"],
+        request=WalletCallsRequestSerializer,
+        responses={200: OpenApiTypes.OBJECT, **governance_errors(400, 401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
         proposer = parse_address(request_body(request).get("proposer"), field="proposer")
@@ -112,9 +148,15 @@ class PrizeDraftWalletCallsView(APIView):
 class PrizeDraftSubmitView(APIView):
     """POST: submit the draft through the platform's proposer key (for a member without the threshold)."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=None, responses={202: TransactionSerializer})
+    @extend_schema(
+        tags=["governance"],
+        request=None,
+        responses={202: TransactionSerializer, **governance_errors(401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
         _may_draft(request.user, draft.challenge)
@@ -125,9 +167,15 @@ class PrizeDraftSubmitView(APIView):
 class PrizeDraftAdvanceView(APIView):
     """POST: queue the passed proposal, or execute it once the timelock delay is over (any member)."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=None, responses={202: TransactionSerializer})
+    @extend_schema(
+        tags=["governance"],
+        request=None,
+        responses={202: TransactionSerializer, **governance_errors(401, 403, 404, 409, 503)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
         row = on_chain(lambda: proposal_execution.prize_proposal_advance(draft=draft))
@@ -137,9 +185,15 @@ class PrizeDraftAdvanceView(APIView):
 class ClaimView(APIView):
     """POST {"escrow_challenge_id", "account"}: the relayer pays the account its prize (gasless)."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
+    @extend_schema(
+        tags=["governance"],
+        request=ClaimRequestSerializer,
+        responses={202: TransactionSerializer, **governance_errors(400, 401, 403, 409, 503)},
+    )
     def post(self, request: Request) -> Response:
         challenge_id = parse_uint(
             request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"
@@ -158,9 +212,15 @@ class ClaimView(APIView):
 class RefundView(APIView):
     """POST {"escrow_challenge_id", "funder"}: the relayer pays a funder back what was not awarded."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=["governance"], request=OpenApiTypes.OBJECT, responses={202: TransactionSerializer})
+    @extend_schema(
+        tags=["governance"],
+        request=RefundRequestSerializer,
+        responses={202: TransactionSerializer, **governance_errors(400, 401, 403, 409, 503)},
+    )
     def post(self, request: Request) -> Response:
         challenge_id = parse_uint(
             request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"

@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,8 +15,12 @@ from rest_framework.views import APIView
 
 from bounties.errors import ApplicationError
 from governance.api.chain_answers import (
+    ADDRESS_PATTERN,
+    SIGNATURE_PATTERN,
+    UINT256_PATTERN,
     TransactionSerializer,
     current_deployment_or_503,
+    governance_errors,
     on_chain,
     request_body,
 )
@@ -28,10 +33,10 @@ from governance.services.relaying import (
 
 
 class BallotRequestSerializer(serializers.Serializer[Any]):
-    voter = serializers.CharField()
-    support = serializers.IntegerField()
-    nonce = serializers.CharField()
-    signature = serializers.CharField()
+    voter = serializers.RegexField(ADDRESS_PATTERN)
+    support = serializers.ChoiceField(choices=[0, 1, 2])
+    nonce = serializers.RegexField(UINT256_PATTERN)
+    signature = serializers.RegexField(SIGNATURE_PATTERN)
     reason = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -45,21 +50,27 @@ class RelayedBallotSerializer(serializers.Serializer[Any]):
     transaction = TransactionSerializer(source="outgoing", allow_null=True)
 
 
-PROPOSAL_ID = OpenApiParameter("proposal_id", str, OpenApiParameter.PATH, description="uint256, decimal")
+PROPOSAL_ID = OpenApiParameter(
+    "proposal_id", str, OpenApiParameter.PATH, description="uint256, decimal", pattern=UINT256_PATTERN
+)
 
 
 class BallotTypedDataView(APIView):
     """GET the EIP-712 ballot a voter's wallet signs (domain from the governor, the voter's next nonce)."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     @extend_schema(
         tags=["governance"],
         parameters=[
             PROPOSAL_ID,
-            OpenApiParameter("voter", str, required=True),
-            OpenApiParameter("support", int, description="0 against, 1 for (default), 2 abstain"),
+            OpenApiParameter("voter", str, required=True, pattern=ADDRESS_PATTERN),
+            OpenApiParameter(
+                "support", int, enum=[0, 1, 2], description="0 against, 1 for (default), 2 abstain"
+            ),
             OpenApiParameter("reason", str, description="Given: an ExtendedBallot with this reason"),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, **governance_errors(400, 404, 409, 503)},
     )
     def get(self, request: Request, proposal_id: str) -> Response:
         support = request.query_params.get("support", "1")
@@ -80,13 +91,15 @@ class BallotTypedDataView(APIView):
 class BallotRelayView(APIView):
     """POST a signed ballot: checked, stored, relayed by the platform (the voter pays no gas)."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
         parameters=[PROPOSAL_ID],
         request=BallotRequestSerializer,
-        responses={201: RelayedBallotSerializer, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        responses={201: RelayedBallotSerializer, **governance_errors(400, 401, 404, 409, 503)},
     )
     def post(self, request: Request, proposal_id: str) -> Response:
         signed = ballots.signed_ballot_parse(proposal_id=proposal_id, data=request_body(request))
@@ -101,10 +114,15 @@ class BallotRelayView(APIView):
 class DelegationTypedDataView(APIView):
     """GET the EIP-712 `Delegation` a holder signs to delegate without paying gas."""
 
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
     @extend_schema(
         tags=["governance"],
-        parameters=[OpenApiParameter("delegator", str, required=True), OpenApiParameter("delegatee", str)],
-        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("delegator", str, required=True, pattern=ADDRESS_PATTERN),
+            OpenApiParameter("delegatee", str, pattern=ADDRESS_PATTERN),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **governance_errors(400, 409, 503)},
     )
     def get(self, request: Request) -> Response:
         delegator = parse_address(request.query_params.get("delegator"), field="delegator")
@@ -118,22 +136,24 @@ class DelegationTypedDataView(APIView):
 
 
 class DelegationRequestSerializer(serializers.Serializer[Any]):
-    delegator = serializers.CharField()
-    delegatee = serializers.CharField()
-    nonce = serializers.CharField()
-    expiry = serializers.IntegerField()
-    signature = serializers.CharField()
+    delegator = serializers.RegexField(ADDRESS_PATTERN)
+    delegatee = serializers.RegexField(ADDRESS_PATTERN)
+    nonce = serializers.RegexField(UINT256_PATTERN)
+    expiry = serializers.IntegerField(min_value=0)
+    signature = serializers.RegexField(SIGNATURE_PATTERN)
 
 
 class DelegationRelayView(APIView):
     """POST a signed delegation: checked, stored, relayed by the platform."""
+
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
         request=DelegationRequestSerializer,
-        responses={201: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        responses={201: OpenApiTypes.OBJECT, **governance_errors(400, 401, 409, 503)},
     )
     def post(self, request: Request) -> Response:
         signed = delegation.signed_delegation_parse(request_body(request))

@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import LazySettings
 from rest_framework.authtoken.models import Token
 
+from governance.chain.anvil import AnvilProcess
+from governance.services.deployment import chain_deployment_ensure
 from tests.factories import (
     ChallengeFactory,
     ClueFactory,
@@ -32,8 +36,27 @@ EXAMPLES_PER_OPERATION = 40
 SEED = 20261127  # fixed, so that CI is repeatable; change it to explore further
 
 
+@pytest.fixture
+def chain_with_contracts(settings: LazySettings) -> Iterator[None]:
+    """A real anvil with the contract set deployed and recorded: the governance endpoints answer from it.
+
+    Without a chain they would answer every request with 503, and the fuzzing would prove nothing.
+    """
+    node = AnvilProcess(accounts=10)
+    client = node.start()
+    try:
+        settings.CHAIN_RPC_URL = node.rpc_url
+        settings.CHAIN_ID = client.chain_id
+        chain_deployment_ensure(demo_members=False)
+        yield
+    finally:
+        node.stop()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_schemathesis_with_every_check_finds_nothing(live_server: Any, tmp_path: Path) -> None:
+def test_schemathesis_with_every_check_finds_nothing(
+    live_server: Any, tmp_path: Path, chain_with_contracts: None
+) -> None:
     challenge = ChallengeFactory.create(slug="digits")
     HiddenDatasetFactory.create(challenge=challenge)
     fuzzer = UserFactory.create(username="fuzzer")
