@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import LazySettings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -44,7 +45,12 @@ def _member_browser(dao: Dao, index: int) -> Client:
 
 @pytest.fixture
 def synced(client: ChainClient, deployment: ChainDeployment) -> Callable[[], None]:
-    return lambda: chain_sync(deployment=deployment, client=client) and None
+    """Run the indexer once, as the periodic task does."""
+
+    def sync() -> None:
+        chain_sync(deployment=deployment, client=client)
+
+    return sync
 
 
 def test_list_and_detail_show_the_synced_proposal_exactly(
@@ -104,10 +110,10 @@ def test_pages_render_from_the_mirror_when_the_chain_is_down(
     deployment: ChainDeployment,
     open_proposal: int,
     synced: Callable[[], None],
-    settings: pytest.FixtureRequest,
+    settings: LazySettings,
 ) -> None:
     synced()
-    settings.CHAIN_RPC_URL = dead_rpc_url()  # type: ignore[attr-defined]
+    settings.CHAIN_RPC_URL = dead_rpc_url()
     cache.clear()
     for url in ("/governance/", f"/governance/proposals/{open_proposal}/"):
         status, body, _ = _get(Client(), url)
