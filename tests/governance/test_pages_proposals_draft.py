@@ -1,0 +1,104 @@
+"""A proposal drafted by the platform: its evidence, decoded recipients, the Queue/Execute buttons, the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from governance.chain.client import ChainClient
+from governance.chain.governor import VoteSupport
+from governance.indexer.sync import chain_sync
+from governance.models import ChainDeployment
+from governance.services.proposals import prize_proposal_draft_create, prize_proposal_submit_by_platform
+from tests.contracts.helpers import MEMBER_STAKE, Dao
+from tests.factories import UserFactory
+from tests.governance.dao_fixtures import *  # noqa: F403
+from tests.governance.dao_fixtures import POOL, AttestedChallenge, send_outbox_row
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted(dao: Dao, attested: AttestedChallenge, client: ChainClient) -> int:
+    draft = prize_proposal_draft_create(challenge=attested.challenge, created_by=attested.ranked[0])
+    send_outbox_row(client, prize_proposal_submit_by_platform(draft=draft), dao.actors.members[1])
+    draft.refresh_from_db()
+    return int(draft.proposal_id)
+
+
+def test_a_drafted_award_shows_its_evidence_and_recipients_and_queue_only_once_passed(
+    dao: Dao, deployment: ChainDeployment, attested: AttestedChallenge, client: ChainClient
+) -> None:
+    proposal_id = _submitted(dao, attested, client)
+    chain_sync(deployment=deployment, client=client)
+    url = f"/governance/proposals/{proposal_id}/"
+    signed_in = Client()
+    signed_in.force_login(UserFactory.create(username="bystander"))
+
+    body = signed_in.get(url).content.decode()
+    assert "badge-pending" in body and "opens in" in body and "data-advance" not in body
+    ada, grace = attested.wallets[attested.ranked[0].pk], attested.wallets[attested.ranked[1].pk]
+    assert f'<td>ada</td><td><code title="{ada}">' in body and f'<code title="{grace}">' in body
+    assert f'<td class="num">{POOL // 2 // 10**18:,} CLUE</td>' in body
+    assert f'<a href="{attested.leaderboard.url}" rel="nofollow">JSON</a>' in body
+    assert "0x" + attested.attestation.results_hash.hex() in body
+    for evaluator in attested.attestation.evaluators:
+        assert f'<code title="{evaluator}">' in body
+
+    dao.open_vote(proposal_id)
+    for member in dao.actors.members[:3]:
+        dao.governor.cast_vote(sender=member, proposal_id=proposal_id, support=VoteSupport.FOR)
+    dao.close_vote(proposal_id)
+    chain_sync(deployment=deployment, client=client)
+
+    body = signed_in.get(url).content.decode()
+    assert "badge-succeeded" in body and ">Queue</button>" in body and ">Execute</button>" not in body
+    assert Client().get(url).content.decode().count("Log in to queue this proposal.") == 1
+
+
+def test_the_read_api_lists_and_details_proposals_from_the_mirror(
+    dao: Dao, deployment: ChainDeployment, open_proposal: int, client: ChainClient
+) -> None:
+    dao.governor.cast_vote(
+        sender=dao.actors.members[0], proposal_id=open_proposal, support=VoteSupport.FOR, reason="ok"
+    )
+    chain_sync(deployment=deployment, client=client)
+
+    listed = Client().get("/api/v1/governance/proposals/").json()
+    assert listed["count"] == 1 and listed["next"] is None
+    (row,) = listed["results"]
+    assert (row["proposal_id"], row["title"], row["state"], row["for_votes"], row["against_votes"]) == (
+        str(open_proposal),
+        "Skim the escrow",
+        "active",
+        str(MEMBER_STAKE),
+        "0",
+    )
+    detail = Client().get(f"/api/v1/governance/proposals/{open_proposal}/").json()
+    assert [(v["voter"], v["support"], v["weight"], v["reason"]) for v in detail["votes"]] == [
+        (dao.actors.members[0].address, 1, str(MEMBER_STAKE), "ok")
+    ]
+    assert detail["summary"]["proposal_id"] == str(open_proposal) and detail["queued_tx"] == ""
+    missing = Client().get("/api/v1/governance/proposals/1/")
+    assert (missing.status_code, missing.json()["detail"]) == (404, "No such proposal.")
+
+
+def test_the_vote_call_is_the_governors_cast_vote_with_reason(
+    dao: Dao, deployment: ChainDeployment, open_proposal: int
+) -> None:
+    browser = Client()
+    browser.force_login(UserFactory.create(username="voter"))
+    url = f"/api/v1/governance/proposals/{open_proposal}/vote-call/"
+
+    answer = browser.post(url, {"support": 2, "reason": "why not"}, content_type="application/json").json()
+
+    contract = dao.governor.contract
+    function, arguments = contract.decode_function_input(answer["data"])
+    assert (answer["to"], function.fn_name) == (dao.governor.address, "castVoteWithReason")
+    assert (arguments["proposalId"], arguments["support"], arguments["reason"]) == (
+        open_proposal,
+        2,
+        "why not",
+    )
+    refused = browser.post(url, {"support": 3}, content_type="application/json")
+    assert refused.status_code == 400
+    assert Client().post(url, {"support": 1}, content_type="application/json").status_code in (401, 403)
