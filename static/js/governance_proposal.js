@@ -38,7 +38,10 @@ async function voteGasless(form) {
   const params = new URLSearchParams({ voter: address, support: String(support) });
   if (reason) params.set("reason", reason);
   const response = await fetch(`${form.dataset.typedDataUrl}?${params}`, { headers: { Accept: "application/json" } });
-  const typed = await response.json();
+  // The uint256 id and keyed nonce do not survive JSON.parse as Numbers (precision ends at 2^53): keep
+  // their digits as strings, which eth_signTypedData_v4 accepts for uint256.
+  const text = (await response.text()).replace(/"(proposalId|nonce)":\s*(\d+)/g, '"$1": "$2"');
+  const typed = JSON.parse(text);
   if (!response.ok) throw Object.assign(new Error(typed.detail || ""), { serverDetail: typed.detail });
   const signature = await signTypedDataV4(address, typed);
   const body = { voter: address, support, nonce: String(typed.message.nonce), signature };
