@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bounties.errors import ApplicationError
 from governance.api.chain_answers import current_deployment_or_503, request_body
 from governance.selectors.deployment import current_deployment
 from governance.selectors.proposals import ProposalSummary, proposal_detail, proposals_list
@@ -117,6 +116,11 @@ class ProposalDetailView(APIView):
         return Response(ProposalDetailSerializer(detail).data)
 
 
+class VoteCallRequestSerializer(serializers.Serializer[Any]):
+    support = serializers.ChoiceField(choices=[0, 1, 2], help_text="0 against, 1 for, 2 abstain")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=_MAX_REASON, default="")
+
+
 class VoteCallView(APIView):
     """POST {"support", "reason"}: the governor call a member's wallet sends to vote directly (it pays gas)."""
 
@@ -125,17 +129,18 @@ class VoteCallView(APIView):
     @extend_schema(
         tags=["governance"],
         parameters=[PROPOSAL_ID],
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        request=VoteCallRequestSerializer,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not a proposal id."),
+            503: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request: Request, proposal_id: str) -> Response:
-        body = request_body(request)
-        support = body.get("support")
-        if support not in (0, 1, 2, "0", "1", "2"):
-            raise ApplicationError("Support is 0 (against), 1 (for) or 2 (abstain).", field="support")
-        reason = body.get("reason", "")
-        if not isinstance(reason, str) or len(reason) > _MAX_REASON:
-            raise ApplicationError("The reason is text of at most 2000 characters.", field="reason")
+        body = VoteCallRequestSerializer(data=request_body(request))
+        body.is_valid(raise_exception=True)
+        support, reason = body.validated_data["support"], body.validated_data["reason"]
         number = parse_uint(proposal_id, field="proposal_id")
         deployment = current_deployment_or_503()
         arguments = abi_encode(["uint256", "uint8", "string"], [number, int(support), reason])
