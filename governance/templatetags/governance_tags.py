@@ -34,6 +34,13 @@ def duration(seconds: int | None) -> str:
 
 
 @register.filter
+def without_proposer_suffix(description: str) -> str:
+    """The description without the `#proposer=0x…` suffix (EIP-style front-running guard, shown apart)."""
+    head, marker, tail = description.rpartition("#proposer=")
+    return head.rstrip() if marker and len(tail.strip()) == 42 and "\n" not in tail.strip() else description
+
+
+@register.filter
 def support_name(value: int) -> str:
     """0, 1, 2 as against, for, abstain."""
     return VoteSupport(value).name.lower()

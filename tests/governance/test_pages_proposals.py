@@ -85,6 +85,7 @@ def test_list_and_detail_show_the_synced_proposal_exactly(
     assert 'data-step="created"' in body and 'data-step="queued"' not in body
     assert "Log in and link a wallet to vote." in body and "data-vote-form" not in body
     assert "Evidence" not in body  # not from a prize draft
+    assert '<div class="prose" id="description"><p>Skim the escrow</p></div>' in body  # no proposer suffix
 
 
 def test_the_live_block_follows_the_mirror_without_the_page(
