@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from eth_abi import encode as abi_encode
@@ -15,10 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from governance.api.chain_answers import current_deployment_or_503, request_body
+from bounties.errors import PermissionDenied
+from governance.api.chain_answers import current_deployment_or_503, on_chain, request_body
+from governance.models import PrizeProposalDraft
 from governance.selectors.deployment import current_deployment
 from governance.selectors.proposals import ProposalSummary, proposal_detail, proposals_list
-from governance.services.relaying import parse_uint
+from governance.services import prize_inputs, proposals
+from governance.services.relaying import parse_address, parse_uint
 
 _CAST_WITH_REASON = keccak(text="castVoteWithReason(uint256,uint8,string)")[:4]
 _MAX_REASON = 2000
@@ -147,3 +151,41 @@ class VoteCallView(APIView):
         return Response(
             {"to": deployment.governor, "data": "0x" + (_CAST_WITH_REASON + arguments).hex(), "value": "0x0"}
         )
+
+
+_PROPOSE = keccak(text="propose(address[],uint256[],bytes[],string)")[:4]
+
+
+class ProposeCallView(APIView):
+    """POST {"proposer"}: the governor `propose` transaction of a prize draft, for that member's wallet."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["governance"],
+        request=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such draft."),
+            503: OpenApiTypes.OBJECT,
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(PrizeProposalDraft, pk=pk)
+        proposer = parse_address(request_body(request).get("proposer"), field="proposer")
+        if prize_inputs.wallet_address_of(request.user) != proposer:
+            raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
+        calls = on_chain(lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer))
+        arguments = abi_encode(
+            ["address[]", "uint256[]", "bytes[]", "string"],
+            [
+                calls.targets,
+                calls.values,
+                [bytes.fromhex(c.removeprefix("0x")) for c in calls.calldatas],
+                calls.description,
+            ],
+        )
+        body = {"to": draft.deployment.governor, "data": "0x" + (_PROPOSE + arguments).hex(), "value": "0x0"}
+        return Response({**body, "proposal_id": str(calls.proposal_id)})

@@ -18,5 +18,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         proposals_read.VoteCallView.as_view(),
         name="governance-vote-call",
     ),
+    path(
+        "prize-drafts/<int:pk>/propose-call/",
+        proposals_read.ProposeCallView.as_view(),
+        name="prize-draft-propose-call",
+    ),
     path("", include("governance.api.urls_proposals")),
 ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from governance.chain.governor import VoteSupport
+from governance.services import prize_inputs
 
 register = template.Library()
 
@@ -44,3 +47,13 @@ def without_proposer_suffix(description: str) -> str:
 def support_name(value: int) -> str:
     """0, 1, 2 as against, for, abstain."""
     return VoteSupport(value).name.lower()
+
+
+@register.simple_tag
+def prize_draft_ready(challenge: Any) -> bool:
+    """Whether the challenge's results are attested in the escrow, so its prize proposal can be drafted."""
+    try:
+        prize_inputs.challenge_attestation(challenge)
+    except prize_inputs.PrizeInputsMissing:
+        return False
+    return True

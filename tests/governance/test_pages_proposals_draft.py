@@ -8,7 +8,8 @@ from django.test import Client
 from governance.chain.client import ChainClient
 from governance.chain.governor import VoteSupport
 from governance.indexer.sync import chain_sync
-from governance.models import ChainDeployment
+from governance.models import ChainDeployment, PrizeProposalDraft
+from governance.services import prize_inputs
 from governance.services.proposals import prize_proposal_draft_create, prize_proposal_submit_by_platform
 from tests.contracts.helpers import MEMBER_STAKE, Dao
 from tests.factories import UserFactory
@@ -102,3 +103,61 @@ def test_the_vote_call_is_the_governors_cast_vote_with_reason(
     refused = browser.post(url, {"support": 3}, content_type="application/json")
     assert refused.status_code == 400
     assert Client().post(url, {"support": 1}, content_type="application/json").status_code in (401, 403)
+
+
+def test_the_challenge_page_links_to_the_draft_which_shows_everything_before_signing(
+    dao: Dao, deployment: ChainDeployment, attested: AttestedChallenge
+) -> None:
+    organizer = Client()
+    organizer.force_login(attested.challenge.organizer)
+    challenge_page = organizer.get(f"/challenges/{attested.challenge.slug}/").content.decode()
+    start = f"/governance/challenges/{attested.challenge.slug}/prize-proposal/"
+    assert f'href="{start}">Draft the prize proposal</a>' in challenge_page
+    assert (
+        "Draft the prize proposal"
+        not in Client().get(f"/challenges/{attested.challenge.slug}/").content.decode()
+    )
+
+    assert organizer.get(start).status_code == 200 and not PrizeProposalDraft.objects.exists()
+    created = organizer.post(start)
+    draft = PrizeProposalDraft.objects.get()
+    assert created.headers["Location"] == f"/governance/prize-drafts/{draft.pk}/"
+    assert organizer.get(start).headers["Location"] == f"/governance/prize-drafts/{draft.pk}/"
+
+    body = organizer.get(f"/governance/prize-drafts/{draft.pk}/").content.decode()
+    ada = attested.wallets[attested.ranked[0].pk]
+    assert (
+        f'<td>1</td><td>ada</td><td><code>{ada}</code></td><td class="num">{POOL // 2 // 10**18:,} CLUE</td>'
+        in body
+    )
+    assert "Rank 3 (alan, 20%) has no linked wallet" in body
+    assert f'<code class="hash">{draft.results_hash}</code>' in body
+    assert "Ask the platform's proposer to submit" in body
+    assert "Link a wallet to submit it yourself." in body  # the organizer has no wallet here
+
+
+def test_the_propose_call_is_the_governors_propose_with_the_drafts_arguments(
+    dao: Dao, deployment: ChainDeployment, attested: AttestedChallenge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada = attested.ranked[0]
+    address = dao.actors.members[0].address  # a member over the proposal threshold
+    monkeypatch.setattr(prize_inputs, "wallet_address_of", lambda user: address if user == ada else None)
+    draft = prize_proposal_draft_create(challenge=attested.challenge, created_by=ada)
+    browser = Client()
+    browser.force_login(ada)
+    url = f"/api/v1/governance/prize-drafts/{draft.pk}/propose-call/"
+
+    answer = browser.post(url, {"proposer": address}, content_type="application/json").json()
+
+    function, arguments = dao.governor.contract.decode_function_input(answer["data"])
+    draft.refresh_from_db()
+    assert (function.fn_name, answer["to"], answer["proposal_id"]) == (
+        "propose",
+        dao.governor.address,
+        draft.proposal_id,
+    )
+    assert arguments["targets"] == [dao.escrow.address] and arguments["description"] == draft.description
+    assert arguments["calldatas"] == [bytes.fromhex(draft.call_data[2:])]
+    other = dao.actors.members[1].address
+    refused = browser.post(url, {"proposer": other}, content_type="application/json")
+    assert refused.status_code == 403
