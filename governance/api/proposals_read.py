@@ -11,18 +11,19 @@ from eth_abi import encode as abi_encode
 from eth_utils import keccak
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bounties.errors import PermissionDenied
-from governance.api.chain_answers import current_deployment_or_503, on_chain, request_body
-from governance.models import PrizeProposalDraft
+from governance.api.chain_answers import on_chain
+from governance.models import PrizeProposalDraft, ProposalMirror
 from governance.selectors.deployment import current_deployment
 from governance.selectors.proposals import ProposalSummary, proposal_detail, proposals_list
 from governance.services import prize_inputs, proposals
-from governance.services.relaying import parse_address, parse_uint
+from governance.services.relaying import parse_address
 
 _CAST_WITH_REASON = keccak(text="castVoteWithReason(uint256,uint8,string)")[:4]
 _MAX_REASON = 2000
@@ -126,9 +127,13 @@ class VoteCallRequestSerializer(serializers.Serializer[Any]):
 
 
 class VoteCallView(APIView):
-    """POST {"support", "reason"}: the governor call a member's wallet sends to vote directly (it pays gas)."""
+    """POST {"support", "reason"}: the governor call a member's wallet sends to vote directly (it pays gas).
+
+    Only for a proposal the mirror knows (404 otherwise); it reads no chain, so it answers with the chain down.
+    """
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         tags=["governance"],
@@ -137,16 +142,18 @@ class VoteCallView(APIView):
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
-            404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not a proposal id."),
-            503: OpenApiTypes.OBJECT,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such proposal."),
         },
     )
     def post(self, request: Request, proposal_id: str) -> Response:
-        body = VoteCallRequestSerializer(data=request_body(request))
+        body = VoteCallRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         support, reason = body.validated_data["support"], body.validated_data["reason"]
-        number = parse_uint(proposal_id, field="proposal_id")
-        deployment = current_deployment_or_503()
+        number = int(proposal_id)  # the route admits 1 to 78 digits only
+        deployment = current_deployment()
+        known = ProposalMirror.objects.filter(deployment=deployment, proposal_id=str(number)).exists()
+        if deployment is None or not known:
+            raise NotFound("No such proposal.")
         arguments = abi_encode(["uint256", "uint8", "string"], [number, int(support), reason])
         return Response(
             {"to": deployment.governor, "data": "0x" + (_CAST_WITH_REASON + arguments).hex(), "value": "0x0"}
@@ -156,14 +163,19 @@ class VoteCallView(APIView):
 _PROPOSE = keccak(text="propose(address[],uint256[],bytes[],string)")[:4]
 
 
+class ProposerSerializer(serializers.Serializer[Any]):
+    proposer = serializers.CharField(help_text="The member's wallet address, 0x and 40 hex digits")
+
+
 class ProposeCallView(APIView):
     """POST {"proposer"}: the governor `propose` transaction of a prize draft, for that member's wallet."""
 
     permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         tags=["governance"],
-        request=OpenApiTypes.OBJECT,
+        request=ProposerSerializer,
         responses={
             200: OpenApiTypes.OBJECT,
             400: OpenApiTypes.OBJECT,
@@ -174,7 +186,9 @@ class ProposeCallView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
-        proposer = parse_address(request_body(request).get("proposer"), field="proposer")
+        body = ProposerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        proposer = parse_address(body.validated_data["proposer"], field="proposer")
         if prize_inputs.wallet_address_of(request.user) != proposer:
             raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
         calls = on_chain(lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer))
@@ -187,5 +201,12 @@ class ProposeCallView(APIView):
                 calls.description,
             ],
         )
-        body = {"to": draft.deployment.governor, "data": "0x" + (_PROPOSE + arguments).hex(), "value": "0x0"}
-        return Response({**body, "proposal_id": str(calls.proposal_id)})
+        data = "0x" + (_PROPOSE + arguments).hex()
+        return Response(
+            {
+                "to": draft.deployment.governor,
+                "data": data,
+                "value": "0x0",
+                "proposal_id": str(calls.proposal_id),
+            }
+        )

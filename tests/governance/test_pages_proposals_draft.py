@@ -84,8 +84,9 @@ def test_the_read_api_lists_and_details_proposals_from_the_mirror(
 
 
 def test_the_vote_call_is_the_governors_cast_vote_with_reason(
-    dao: Dao, deployment: ChainDeployment, open_proposal: int
+    dao: Dao, deployment: ChainDeployment, open_proposal: int, client: ChainClient
 ) -> None:
+    chain_sync(deployment=deployment, client=client)
     browser = Client()
     browser.force_login(UserFactory.create(username="voter"))
     url = f"/api/v1/governance/proposals/{open_proposal}/vote-call/"
@@ -103,6 +104,10 @@ def test_the_vote_call_is_the_governors_cast_vote_with_reason(
     refused = browser.post(url, {"support": 3}, content_type="application/json")
     assert refused.status_code == 400
     assert Client().post(url, {"support": 1}, content_type="application/json").status_code in (401, 403)
+    unknown = browser.post(
+        "/api/v1/governance/proposals/1/vote-call/", {"support": 1}, content_type="application/json"
+    )
+    assert (unknown.status_code, unknown.json()["detail"]) == (404, "No such proposal.")
 
 
 def test_the_challenge_page_links_to_the_draft_which_shows_everything_before_signing(
