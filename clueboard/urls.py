@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("clueboard.api_urls")),
+    path("governance/", include("governance.urls")),
     path("", include("bounties.urls")),
 ]
 

@@ -1,0 +1,16 @@
+"""Web pages of the governance app: proposals (this module); other areas add their own modules."""
+
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from governance.views import drafts, proposals
+
+app_name = "governance"
+_PROPOSAL = r"^proposals/(?P<proposal_id>[0-9]{1,78})/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", proposals.proposal_list_view, name="proposal-list"),
+    re_path(_PROPOSAL + r"$", proposals.proposal_detail_view, name="proposal-detail"),
+    re_path(_PROPOSAL + r"live/$", proposals.proposal_live_view, name="proposal-live"),
+    path("challenges/<slug:slug>/prize-proposal/", drafts.prize_draft_start_view, name="prize-draft-start"),
+    path("prize-drafts/<int:pk>/", drafts.prize_draft_view, name="prize-draft"),
+]

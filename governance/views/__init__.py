@@ -1,0 +1,1 @@
+"""Web pages of the governance app (proposals here; delegates, treasury and members elsewhere)."""
