@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("clueboard.api_urls")),
+    # Temporary (wip-treasury): the lead moves these patterns into governance/urls.py at merge.
+    path("governance/", include(("governance.urls_treasury", "governance"))),
     path("", include("bounties.urls")),
 ]
 
