@@ -20,6 +20,12 @@ from governance.services.connection import ChainNotConfiguredError, chain_client
 BALANCE_CACHE_SECONDS = 60
 BALANCE_TIMEOUT_SECONDS = 2.0
 _UNKNOWN = "unknown"
+_UNREADABLE: tuple[type[BaseException], ...] = (
+    ChainNotConfiguredError,
+    ChainIdMismatchError,
+    NodeRequestError,
+    *CHAIN_UNREACHABLE_ERRORS,
+)
 
 
 def challenges_by_escrow_id(escrow_ids: list[str]) -> dict[str, object]:
@@ -37,7 +43,7 @@ def treasury_balance(deployment: ChainDeployment) -> int | None:
         try:
             client = chain_client(request_timeout=BALANCE_TIMEOUT_SECONDS)
             cached = Erc20(client, deployment.prize_token).balance_of(deployment.timelock)
-        except (ChainNotConfiguredError, ChainIdMismatchError, NodeRequestError, *CHAIN_UNREACHABLE_ERRORS):
+        except _UNREADABLE:
             cached = _UNKNOWN
         seconds = BALANCE_CACHE_SECONDS if cached != _UNKNOWN else settings.CHAIN_STATUS_CACHE_SECONDS
         cache.set(key, cached, seconds)

@@ -6,6 +6,7 @@ No tests here; the fixtures come from test_indexer_support (a DAO with its whole
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,7 +24,7 @@ def browser() -> Client:
 
 
 @pytest.fixture
-def on_anvil(settings: pytest.FixtureRequest, client: ChainClient) -> Iterator[None]:
+def on_anvil(settings: Any, client: ChainClient) -> Iterator[None]:
     """The platform's settings point at the module's anvil; the page caches start empty."""
     settings.CHAIN_RPC_URL = client.w3.provider.endpoint_uri  # type: ignore[attr-defined]
     settings.CHAIN_ID = 31337
@@ -44,7 +45,7 @@ def challenge_on_escrow(escrow_id: int, title: str) -> object:
     from governance.models import ChallengeOnChain
     from tests.factories import ChallengeFactory
 
-    challenge = ChallengeFactory(title=title)
+    challenge: Any = ChallengeFactory(title=title)
     ChallengeOnChain.objects.create(
         challenge=challenge,
         spec_document="{}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from bounties.templatetags.clueboard import tokens
 from governance.chain.client import ChainClient
@@ -26,13 +27,13 @@ def test_treasury_lists_pools_payouts_and_balance(
     deployment: ChainDeployment,
     browser: Client,  # noqa: F811
     on_anvil: None,  # noqa: F811
-    django_assert_num_queries: object,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     balance = Erc20(client, deployment.prize_token).balance_of(deployment.timelock)
     challenge = challenge_on_escrow(lifecycle.awarded_id, "CIFAR speedrun")
 
-    with django_assert_num_queries(4):  # deployment, pools, payouts, their challenges  # type: ignore[operator]
+    with django_assert_num_queries(4):  # deployment, pools, payouts, their challenges
         page = browser.get(reverse("governance:treasury"))
 
     assert page.status_code == 200
