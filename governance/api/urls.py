@@ -7,4 +7,5 @@ from governance.api.views import DeploymentView
 urlpatterns: list[URLPattern | URLResolver] = [
     path("deployment/", DeploymentView.as_view(), name="governance-deployment"),
     path("", include("governance.api.urls_proposals")),
+    path("", include("governance.api.urls_treasury")),  # wip-treasury: the lead may move this line
 ]
