@@ -19,7 +19,11 @@ async function getJSON(url) {
 }
 
 function show(funding) {
-  document.getElementById("escrow-total").textContent = funding.total_tokens;
+  const total = document.getElementById("escrow-total");
+  total.textContent = funding.total_tokens;
+  // The text after the total reads " tokens by N funders." (server-rendered): keep it in step.
+  const count = funding.funders.length;
+  if (total.nextSibling) total.nextSibling.textContent = ` tokens by ${count} funder${count === 1 ? "" : "s"}.`;
   const list = document.getElementById("escrow-funders");
   list.replaceChildren(
     ...funding.funders.map((funder) => {

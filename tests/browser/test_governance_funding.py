@@ -80,6 +80,7 @@ def test_fund_a_challenge_then_delegate_by_signature(
     page.wait_for_function("document.getElementById('escrow-total').textContent === '25'", timeout=15_000)
     assert page.locator("#escrow-funders li").all_inner_texts() == [f"{holder} 25 tokens"]
     assert page.locator("#fund-status").inner_text() == "Funded: thank you."
+    assert "Funded: 25 tokens by 1 funder." in page.locator(".trust-chain").inner_text()
     screenshot("challenge-funded")
     assert (
         Erc20(chain_settings.client, deployment_row.prize_token).balance_of(holder)
