@@ -48,8 +48,6 @@ def wallet(trust_chain: TrustChain) -> InjectedWallet:
     )
 
 
-
-
 def test_fund_a_challenge_then_delegate_by_signature(
     site: str,
     chain_settings: TrustChain,
