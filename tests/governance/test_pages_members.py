@@ -147,3 +147,19 @@ def test_unknown_or_malformed_address_is_404(
     address: str,
 ) -> None:
     assert browser.get(f"/governance/members/{address}/").status_code == 404
+
+
+def test_contributor_profile_links_the_governance_profile_of_a_linked_wallet(
+    dao: Dao,
+    deployment: ChainDeployment,
+    browser: Client,  # noqa: F811
+) -> None:
+    holder = dao.actors.members[1].address
+    linked_user("holder", holder)
+    get_user_model().objects.create_user(username="walletless", password="x")
+
+    page = browser.get(reverse("bounties:contributor-profile", args=["holder"])).content.decode()
+    link = reverse("governance:member", args=[holder])
+    assert f'<a href="{link}" id="governance-profile"><code class="hash">{holder}</code></a>' in page
+    walletless = browser.get(reverse("bounties:contributor-profile", args=["walletless"])).content.decode()
+    assert 'id="governance-profile"' not in walletless
