@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -15,6 +16,7 @@ from governance.selectors.treasury import treasury_payouts, treasury_pools
 
 # Amounts are uint256 base units: strings, as JSON numbers lose precision past 2**53.
 PAYOUTS_LIMIT = 1000
+PAGE_ERRORS = {404: OpenApiResponse(OpenApiTypes.OBJECT, description="There is no such page.")}
 
 
 class DelegateSerializer(serializers.Serializer[Any]):
@@ -54,7 +56,12 @@ class _MirrorList(ListAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["governance"], operation_id="governance_delegates_list", summary="Delegates")
+    get=extend_schema(
+        tags=["governance"],
+        operation_id="governance_delegates_list",
+        summary="Delegates",
+        responses={200: DelegateSerializer(many=True), **PAGE_ERRORS},
+    )
 )
 class DelegatesView(_MirrorList):
     """Every delegate with voting power or delegators, most power first (empty before any deployment)."""
@@ -67,7 +74,12 @@ class DelegatesView(_MirrorList):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["governance"], operation_id="governance_pools_list", summary="Escrow pools")
+    get=extend_schema(
+        tags=["governance"],
+        operation_id="governance_pools_list",
+        summary="Escrow pools",
+        responses={200: PoolSerializer(many=True), **PAGE_ERRORS},
+    )
 )
 class PoolsView(_MirrorList):
     """Every escrow pool with its funded, awarded, claimed, refunded, swept and remaining amounts."""
@@ -80,7 +92,12 @@ class PoolsView(_MirrorList):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["governance"], operation_id="governance_payouts_list", summary="Payouts")
+    get=extend_schema(
+        tags=["governance"],
+        operation_id="governance_payouts_list",
+        summary="Payouts",
+        responses={200: MovementSerializer(many=True), **PAGE_ERRORS},
+    )
 )
 class PayoutsView(_MirrorList):
     """Money paid out of pools (claims, refunds, sweeps), newest first, with their transactions."""
