@@ -1,7 +1,9 @@
-"""Web pages of the governance app: proposals (this module); other areas add their own modules."""
+"""Web pages of the governance app: proposals and drafts here; delegates, treasury, members and funding
+in `governance.urls_treasury`."""
 
 from django.urls import URLPattern, URLResolver, path, re_path
 
+from governance import urls_treasury
 from governance.views import drafts, proposals
 
 app_name = "governance"
@@ -13,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(_PROPOSAL + r"live/$", proposals.proposal_live_view, name="proposal-live"),
     path("challenges/<slug:slug>/prize-proposal/", drafts.prize_draft_start_view, name="prize-draft-start"),
     path("prize-drafts/<int:pk>/", drafts.prize_draft_view, name="prize-draft"),
+    *urls_treasury.urlpatterns,
 ]

@@ -24,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="prize-draft-propose-call",
     ),
     path("", include("governance.api.urls_proposals")),
+    path("", include("governance.api.urls_treasury")),  # wip-treasury: the lead may move this line
 ]

@@ -1,0 +1,57 @@
+"""Helpers for the governance page tests: a browser client, linked wallets, the settings on the anvil.
+
+No tests here; the fixtures come from test_indexer_support (a DAO with its whole lifecycle on anvil).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+
+from governance.chain.client import ChainClient
+from governance.models import WalletLink
+
+
+@pytest.fixture
+def browser() -> Client:
+    """Django's test client (the module's `client` fixture is the chain client)."""
+    return Client()
+
+
+@pytest.fixture
+def on_anvil(settings: Any, client: ChainClient) -> Iterator[None]:
+    """The platform's settings point at the module's anvil; the page caches start empty."""
+    settings.CHAIN_RPC_URL = client.w3.provider.endpoint_uri  # type: ignore[attr-defined]
+    settings.CHAIN_ID = 31337
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def linked_user(username: str, address: str) -> object:
+    """An account with `address` linked as its wallet."""
+    user = get_user_model().objects.create_user(username=username, password="x")
+    WalletLink.objects.create(user=user, address=address, message="test link", signature="0x")
+    return user
+
+
+def challenge_on_escrow(escrow_id: int, title: str) -> object:
+    """A published platform challenge recorded as escrow challenge `escrow_id`."""
+    from governance.models import ChallengeOnChain
+    from tests.factories import ChallengeFactory
+
+    challenge: Any = ChallengeFactory(title=title)
+    ChallengeOnChain.objects.create(
+        challenge=challenge,
+        spec_document="{}",
+        spec_hash="0x" + "0" * 64,
+        submission_deadline=0,
+        award_deadline=0,
+        escrow_challenge_id=escrow_id,
+    )
+    return challenge
