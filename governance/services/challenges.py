@@ -22,9 +22,10 @@ from governance.services.trust_common import from_hex, logger, to_hex
 MINED_STATUSES = (OutgoingTransaction.Status.MINED, OutgoingTransaction.Status.CONFIRMED)
 
 
-def create_purpose(challenge_id: int) -> str:
-    """The outbox purpose (idempotency key) of a challenge's createChallenge."""
-    return f"challenge-create:{challenge_id}"
+def create_purpose(deployment_id: int, challenge_id: int) -> str:
+    """The outbox purpose (idempotency key) of a challenge's createChallenge on one deployment: after a
+    chain reset the challenge is created again in the new escrow, under a new key."""
+    return f"challenge-create:{deployment_id}:{challenge_id}"
 
 
 @transaction.atomic
@@ -54,10 +55,21 @@ def challenge_on_chain_open(*, challenge: Challenge) -> ChallengeOnChain:
 
 def challenges_on_chain_enqueue_waiting() -> int:
     """Queue createChallenge for every recorded challenge still without one (no deployment before)."""
+    challenges_on_chain_forget_replaced()
     queued = 0
     for record in ChallengeOnChain.objects.filter(create_transaction__isnull=True):
         queued += _enqueue_create(record)
     return queued
+
+
+def challenges_on_chain_forget_replaced() -> int:
+    """Forget the escrow creation of challenges whose deployment was replaced (a chain reset): the old
+    escrow no longer exists, so they wait to be created again in the current one. Returns how many."""
+    if current_deployment() is None:
+        return 0  # nothing to re-create them in yet: keep what the records say until there is
+    return ChallengeOnChain.objects.filter(create_transaction__deployment__replaced_at__isnull=False).update(
+        create_transaction=None, escrow_challenge_id=None
+    )
 
 
 def _enqueue_create(record: ChallengeOnChain) -> int:
@@ -67,7 +79,7 @@ def _enqueue_create(record: ChallengeOnChain) -> int:
     if deployment is None:
         return 0
     row = outgoing_transaction_enqueue(
-        purpose=create_purpose(record.challenge_id),
+        purpose=create_purpose(deployment.pk, record.challenge_id),
         deployment=deployment,
         contract="PrizeEscrow",
         function="createChallenge",
