@@ -15,7 +15,7 @@ from governance.chain.client import ChainClient
 from governance.chain.escrow import PrizeEscrow
 from governance.models import ChallengeOnChain, OutgoingTransaction
 from governance.selectors.deployment import current_deployment
-from governance.selectors.trust_spec import challenge_spec
+from governance.selectors.trust_spec import challenge_spec, spec_fingerprint
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.trust_common import from_hex, logger, to_hex
 
@@ -44,6 +44,7 @@ def challenge_on_chain_open(*, challenge: Challenge) -> ChallengeOnChain:
         defaults={
             "spec_document": spec.canonical.decode("ascii"),
             "spec_hash": spec.spec_hash_hex,
+            "rules_fingerprint": spec_fingerprint(challenge=challenge, dataset=dataset),
             "submission_deadline": deadline,
             # Must leave a whole governance cycle after the deadline, or the escrow refuses it.
             "award_deadline": deadline + settings.ESCROW_AWARD_WINDOW_SECONDS,

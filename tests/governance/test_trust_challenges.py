@@ -15,6 +15,7 @@ from bounties.services.challenges import challenge_update
 from governance.chain.anvil import AnvilProcess
 from governance.chain.escrow import PrizeEscrow
 from governance.models import ChainDeployment, ChallengeOnChain, OutgoingTransaction
+from governance.selectors import trust_spec
 from governance.selectors.trust_spec import challenge_spec
 from governance.services.challenges import challenge_on_chain_open
 from governance.services.deployment import DeployOutcome, chain_deployment_ensure
@@ -227,3 +228,23 @@ def test_after_a_chain_reset_the_challenge_is_created_again_in_the_new_escrow(
         assert old_row.status == "mined" and OutgoingTransaction.objects.count() == 2
     finally:
         fresh.stop()
+
+
+def test_the_challenge_page_checks_the_spec_without_rebuilding_it(
+    deployment_row: ChainDeployment, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rebuilding the spec fills in architecture defaults from the registry, which imports torch; the page
+    # compares the fingerprint taken at publish instead, and rebuilds only when the inputs changed.
+    challenge = publish_challenge()
+    assert ChallengeOnChain.objects.get(challenge=challenge).rules_fingerprint
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the page rebuilt the spec")
+
+    monkeypatch.setattr(trust_spec, "canonical_architectures", refuse)
+    page = client.get(reverse("bounties:challenge-detail", args=[challenge.slug])).content.decode()
+    assert "still hash to this value" in page
+
+    HiddenDataset.objects.filter(challenge=challenge).update(n_rows=7)  # the inputs changed: rebuilt
+    with pytest.raises(AssertionError, match="rebuilt the spec"):
+        client.get(reverse("bounties:challenge-detail", args=[challenge.slug]))
