@@ -4,6 +4,7 @@ broadcasts the same signed bytes, and their events confirm the row again."""
 from __future__ import annotations
 
 from django.conf import LazySettings
+from hexbytes import HexBytes
 
 from governance.chain.anvil import DevChain
 from governance.chain.client import ChainClient
@@ -30,7 +31,7 @@ def test_a_reorg_that_orphans_a_confirmed_row_sends_it_back_and_the_same_bytes_a
     member, delegatee = dao.actors.members[1], dao.actors.members[2]
     receipt = dao.token.delegate(sender=member, delegatee=delegatee.address)
     tx_hash = receipt["transactionHash"].to_0x_hex().lower()
-    raw = client.w3.provider.make_request("eth_getRawTransactionByHash", [tx_hash])["result"]
+    raw = client._request("eth_getRawTransactionByHash", [tx_hash])
     row = OutgoingTransaction.objects.create(
         purpose="delegate:reorg",
         deployment=deployment,
@@ -40,7 +41,7 @@ def test_a_reorg_that_orphans_a_confirmed_row_sends_it_back_and_the_same_bytes_a
         call_data="0x",
         status=Status.SENT,
         sender=member.address,
-        nonce=client.w3.eth.get_transaction(tx_hash)["nonce"],
+        nonce=client.w3.eth.get_transaction(HexBytes(tx_hash))["nonce"],
         tx_hash=tx_hash,
         raw_transaction=raw,
     )
@@ -64,7 +65,7 @@ def test_a_reorg_that_orphans_a_confirmed_row_sends_it_back_and_the_same_bytes_a
     )
     assert dao.token.delegates(member.address) == member.address
 
-    settings.CHAIN_RPC_URL = client.w3.provider.endpoint_uri
+    settings.CHAIN_RPC_URL = client.w3.provider.endpoint_uri  # type: ignore[attr-defined]
     settings.CHAIN_ID = client.chain_id
     settings.RELAYER_PRIVATE_KEY = "0x" + bytes(dao.actors.relayer.key).hex()
     assert outgoing_transaction_send(transaction_id=row.pk) == Status.MINED  # the stored bytes, again
