@@ -277,6 +277,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Chain work (outbox sends, syncs, the trust chain) has its own small worker (Procfile `chainworker`):
+# on the evaluation worker it would wait behind an evaluation that takes minutes.
+CELERY_TASK_ROUTES = {"governance.*": {"queue": "chain"}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ("governance.indexer.tasks", "governance.tasks_commitments")

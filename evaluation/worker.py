@@ -20,6 +20,8 @@ def prepare_evaluation_worker(sender: Any = None, **kwargs: Any) -> None:
     from evaluation.services.worker_context import GPU_QUEUE, gpu_queue_refusal, sandbox_pool
     from evaluation.tasks import requeue_stalled_evaluations
 
+    if not served_queues(sender) & {GPU_QUEUE, "eval-cpu"}:
+        return  # a worker for other queues (the chain worker) neither evaluates nor needs a sandbox
     if not settings.EVALUATOR_PRIVATE_KEY:
         logger.critical(
             "EVALUATOR_PRIVATE_KEY is not set: this worker could score but not attest; not starting"

@@ -24,7 +24,7 @@ from governance.indexer.inserts import events_insert
 from governance.indexer.mirror import mirror_apply, mirror_clear, mirror_rebuild
 from governance.indexer.states import proposal_states_refresh
 from governance.models import ChainDeployment, ChainEvent, ChainSyncCursor
-from governance.services.outbox import outgoing_transactions_confirm
+from governance.services.outbox import outgoing_transactions_confirm, outgoing_transactions_unconfirm
 
 logger = logging.getLogger(__name__)
 _CHAIN_ERRORS = (OSError, Web3Exception, NodeRequestError, LogFormatError, ChainIdMismatchError)
@@ -177,10 +177,15 @@ class _Reader:
             cursor = ChainSyncCursor.objects.select_for_update().get(deployment=self.deployment)
             if cursor.last_block != last_block:
                 return None
-            ChainEvent.objects.filter(deployment=self.deployment, block_number__gte=fork).delete()
+            dropped = ChainEvent.objects.filter(deployment=self.deployment, block_number__gte=fork)
+            kept = {e.tx_hash for e in events}
+            orphaned = set(dropped.values_list("tx_hash", flat=True)) - kept
+            dropped.delete()
             events_insert(self.deployment.pk, events)
             mirror_rebuild(deployment=self.deployment)
-            outgoing_transactions_confirm(tx_hashes=sorted({e.tx_hash for e in events}))
+            # Rows whose events the new branch lacks are not mined any more: the sender broadcasts them again.
+            outgoing_transactions_unconfirm(tx_hashes=sorted(orphaned))
+            outgoing_transactions_confirm(tx_hashes=sorted(kept))
             cursor.last_block = min(last_block, head)
             cursor.save(update_fields=["last_block", "synced_at"])
         logger.warning("chain %s reorganised from block %s: mirror rebuilt", self.deployment.chain_id, fork)

@@ -18,6 +18,8 @@ class ChallengeOnChain(models.Model):
     challenge = models.OneToOneField("bounties.Challenge", on_delete=models.PROTECT, related_name="on_chain")
     spec_document = models.TextField()  # the canonical JSON bytes (ASCII) the spec hash is taken of
     spec_hash = models.CharField(max_length=66)  # 0x-hex keccak256 of spec_document
+    # sha256 of the spec's inputs as written, at publish: pages compare it instead of rebuilding the spec.
+    rules_fingerprint = models.CharField(max_length=64, blank=True, default="")
     submission_deadline = models.PositiveBigIntegerField()  # unix seconds, as sent to the escrow
     award_deadline = models.PositiveBigIntegerField()
     create_transaction = models.OneToOneField(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bounties.models import Challenge, HiddenDataset, Submission
 from governance.models import ChallengeOnChain, ChallengeResults, SubmissionCommitment
 from governance.selectors.trust_results import challenge_attestation
-from governance.selectors.trust_spec import challenge_spec
+from governance.selectors.trust_spec import challenge_spec, spec_fingerprint
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,7 @@ def challenge_trust(*, challenge: Challenge) -> ChallengeTrust:
     if on_chain is None:
         return ChallengeTrust(on_chain=None, spec_document_pretty="", spec_still_matches=None, results=None)
     dataset = HiddenDataset.objects.filter(challenge=challenge).first()
-    still_matches = (
-        challenge_spec(challenge=challenge, dataset=dataset).spec_hash_hex == on_chain.spec_hash
-        if dataset is not None
-        else False
-    )
+    still_matches = dataset is not None and _spec_still_matches(challenge, dataset, on_chain)
     return ChallengeTrust(
         on_chain=on_chain,
         spec_document_pretty=json.dumps(json.loads(on_chain.spec_document), indent=2, sort_keys=True),
@@ -52,3 +48,13 @@ def submission_commitment(*, submission: Submission) -> SubmissionCommitment | N
         .select_related("batch__commit_transaction", "batch__challenge_on_chain")
         .first()
     )
+
+
+def _spec_still_matches(challenge: Challenge, dataset: HiddenDataset, on_chain: ChallengeOnChain) -> bool:
+    # The fingerprint taken at publish answers without rebuilding the spec, which imports torch: a web
+    # process that never checked an organizer's settings does not load it for a page view.
+    if on_chain.rules_fingerprint and spec_fingerprint(challenge=challenge, dataset=dataset) == (
+        on_chain.rules_fingerprint
+    ):
+        return True
+    return challenge_spec(challenge=challenge, dataset=dataset).spec_hash_hex == on_chain.spec_hash

@@ -44,14 +44,29 @@ def canonical_json(value: Any) -> bytes:
 
 def challenge_spec(*, challenge: Challenge, dataset: HiddenDataset) -> ChallengeSpec:
     """The spec `challenge` with hidden test set `dataset` commits to (see the module docstring)."""
+    document = _document(challenge, dataset)
+    rules = document["rules"]
+    if "architectures" in rules:
+        # Imports torch (the architecture registry): only at publish, or when the fingerprint differs.
+        rules["architectures"] = canonical_architectures(rules["architectures"])
+    canonical = canonical_json(document)
+    return ChallengeSpec(document=json.loads(canonical), canonical=canonical, spec_hash=keccak(canonical))
+
+
+def spec_fingerprint(*, challenge: Challenge, dataset: HiddenDataset) -> str:
+    """sha256 of the spec's inputs as written (architectures without their defaults filled in).
+
+    Cheap and torch-free: equal fingerprints mean the same inputs, so the same spec hash; a different one
+    may still hash the same (an architecture now spelled with its defaults), which `challenge_spec` decides.
+    """
+    return hashlib.sha256(canonical_json(_document(challenge, dataset))).hexdigest()
+
+
+def _document(challenge: Challenge, dataset: HiddenDataset) -> dict[str, Any]:
     settings = challenge_settings_of(challenge)
-    rules: dict[str, Any] = {}
-    for name in FIXED_ONCE_PUBLISHED:
-        value = getattr(settings, name)
-        rules[name] = canonical_architectures(value) if name == "architectures" else value
-    document = {
+    return {
         "version": SPEC_VERSION,
-        "rules": rules,
+        "rules": {name: getattr(settings, name) for name in FIXED_ONCE_PUBLISHED},
         "hidden_test_set": {
             "sha256": dataset.sha256,
             "n_rows": dataset.n_rows,
@@ -60,5 +75,3 @@ def challenge_spec(*, challenge: Challenge, dataset: HiddenDataset) -> Challenge
             "split_seed_sha256": hashlib.sha256(dataset.split_seed.encode()).hexdigest(),
         },
     }
-    canonical = canonical_json(document)
-    return ChallengeSpec(document=json.loads(canonical), canonical=canonical, spec_hash=keccak(canonical))

@@ -25,9 +25,9 @@ from governance.services.trust_common import from_hex, logger, to_hex
 IN_FLIGHT = (SubmissionStatus.RECEIVED, SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)
 
 
-def attest_purpose(challenge_id: int, escrow_round: int) -> str:
-    """The outbox purpose of a challenge's attestResults in one escrow round."""
-    return f"challenge-attest:{challenge_id}:{escrow_round}"
+def attest_purpose(deployment_id: int, challenge_id: int, escrow_round: int) -> str:
+    """The outbox purpose of a challenge's attestResults in one escrow round of one deployment."""
+    return f"challenge-attest:{deployment_id}:{challenge_id}:{escrow_round}"
 
 
 def challenge_results_freeze(*, challenge: Challenge) -> ChallengeResults | None:
@@ -107,7 +107,7 @@ def challenge_results_attest(*, results_id: int, client: ChainClient) -> bool:
     signers, signatures = ordered_signatures(client, document, attestations)
     escrow_round = int(document["message"]["round"])
     row = outgoing_transaction_enqueue(
-        purpose=attest_purpose(results.challenge_id, escrow_round),
+        purpose=attest_purpose(record.create_transaction.deployment_id, results.challenge_id, escrow_round),
         deployment=record.create_transaction.deployment,
         contract="PrizeEscrow",
         function="attestResults",

@@ -231,7 +231,7 @@ def _store(
 def _enqueue(deployment: ChainDeployment, signed: SignedBallot) -> OutgoingTransaction:
     function, args = ballot_call(signed)
     return outgoing_transaction_enqueue(
-        purpose=f"ballot:{deployment.chain_id}:{signed.ballot.proposal_id}:{signed.ballot.voter}",
+        purpose=f"ballot:{deployment.pk}:{signed.ballot.proposal_id}:{signed.ballot.voter}",
         deployment=deployment,
         contract="ClueGovernor",
         function=function,

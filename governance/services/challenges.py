@@ -15,16 +15,17 @@ from governance.chain.client import ChainClient
 from governance.chain.escrow import PrizeEscrow
 from governance.models import ChallengeOnChain, OutgoingTransaction
 from governance.selectors.deployment import current_deployment
-from governance.selectors.trust_spec import challenge_spec
+from governance.selectors.trust_spec import challenge_spec, spec_fingerprint
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.trust_common import from_hex, logger, to_hex
 
 MINED_STATUSES = (OutgoingTransaction.Status.MINED, OutgoingTransaction.Status.CONFIRMED)
 
 
-def create_purpose(challenge_id: int) -> str:
-    """The outbox purpose (idempotency key) of a challenge's createChallenge."""
-    return f"challenge-create:{challenge_id}"
+def create_purpose(deployment_id: int, challenge_id: int) -> str:
+    """The outbox purpose (idempotency key) of a challenge's createChallenge on one deployment: after a
+    chain reset the challenge is created again in the new escrow, under a new key."""
+    return f"challenge-create:{deployment_id}:{challenge_id}"
 
 
 @transaction.atomic
@@ -43,6 +44,7 @@ def challenge_on_chain_open(*, challenge: Challenge) -> ChallengeOnChain:
         defaults={
             "spec_document": spec.canonical.decode("ascii"),
             "spec_hash": spec.spec_hash_hex,
+            "rules_fingerprint": spec_fingerprint(challenge=challenge, dataset=dataset),
             "submission_deadline": deadline,
             # Must leave a whole governance cycle after the deadline, or the escrow refuses it.
             "award_deadline": deadline + settings.ESCROW_AWARD_WINDOW_SECONDS,
@@ -54,10 +56,21 @@ def challenge_on_chain_open(*, challenge: Challenge) -> ChallengeOnChain:
 
 def challenges_on_chain_enqueue_waiting() -> int:
     """Queue createChallenge for every recorded challenge still without one (no deployment before)."""
+    challenges_on_chain_forget_replaced()
     queued = 0
     for record in ChallengeOnChain.objects.filter(create_transaction__isnull=True):
         queued += _enqueue_create(record)
     return queued
+
+
+def challenges_on_chain_forget_replaced() -> int:
+    """Forget the escrow creation of challenges whose deployment was replaced (a chain reset): the old
+    escrow no longer exists, so they wait to be created again in the current one. Returns how many."""
+    if current_deployment() is None:
+        return 0  # nothing to re-create them in yet: keep what the records say until there is
+    return ChallengeOnChain.objects.filter(create_transaction__deployment__replaced_at__isnull=False).update(
+        create_transaction=None, escrow_challenge_id=None
+    )
 
 
 def _enqueue_create(record: ChallengeOnChain) -> int:
@@ -67,7 +80,7 @@ def _enqueue_create(record: ChallengeOnChain) -> int:
     if deployment is None:
         return 0
     row = outgoing_transaction_enqueue(
-        purpose=create_purpose(record.challenge_id),
+        purpose=create_purpose(deployment.pk, record.challenge_id),
         deployment=deployment,
         contract="PrizeEscrow",
         function="createChallenge",

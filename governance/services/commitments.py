@@ -23,9 +23,9 @@ from governance.services.trust_common import to_hex
 MAX_BATCH_SIZE = 1024
 
 
-def commit_purpose(batch_id: int) -> str:
-    """The outbox purpose (idempotency key) of a batch's commit."""
-    return f"submissions-commit:{batch_id}"
+def commit_purpose(deployment_id: int, batch_id: int) -> str:
+    """The outbox purpose (idempotency key) of a batch's commit on one deployment."""
+    return f"submissions-commit:{deployment_id}:{batch_id}"
 
 
 def commitment_batches_create(*, now: float | None = None) -> list[CommitmentBatch]:
@@ -81,7 +81,7 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
     )
     assert record.create_transaction is not None and record.escrow_challenge_id is not None
     row = outgoing_transaction_enqueue(
-        purpose=commit_purpose(batch.pk),
+        purpose=commit_purpose(record.create_transaction.deployment_id, batch.pk),
         deployment=record.create_transaction.deployment,
         contract="PrizeEscrow",
         function="commit",

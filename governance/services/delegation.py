@@ -113,7 +113,7 @@ def delegation_relay(
     try:
         with transaction.atomic():
             row = outgoing_transaction_enqueue(
-                purpose=f"delegate:{deployment.chain_id}:{signed.delegator}:{signed.nonce}",
+                purpose=f"delegate:{deployment.pk}:{signed.delegator}:{signed.nonce}",
                 deployment=deployment,
                 contract="ClueToken",
                 function="delegateBySig",

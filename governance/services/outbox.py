@@ -84,3 +84,26 @@ def outgoing_transactions_confirm(*, tx_hashes: Sequence[str]) -> int:
         .exclude(status=OutgoingTransaction.Status.CONFIRMED)
         .update(status=OutgoingTransaction.Status.CONFIRMED, confirmed_at=timezone.now())
     )
+
+
+def outgoing_transactions_unconfirm(*, tx_hashes: Sequence[str]) -> int:
+    """Send the rows sent as `tx_hashes` back to SENT: a reorg orphaned their events. Returns rows changed.
+
+    The indexer calls this with the hashes whose events it dropped and that the new branch does not
+    carry. The row keeps its signed bytes and nonce, so the sender's next re-check broadcasts the very
+    same transaction (same hash, mined at most once); its events then confirm it again.
+    """
+    hashes = [tx_hash.lower() for tx_hash in tx_hashes]
+    done = (OutgoingTransaction.Status.MINED, OutgoingTransaction.Status.CONFIRMED)
+    return (
+        OutgoingTransaction.objects.filter(tx_hash__in=hashes, status__in=done)
+        .exclude(raw_transaction="")  # rows without stored bytes were not sent by the platform's sender
+        .update(
+            status=OutgoingTransaction.Status.SENT,
+            confirmed_at=None,
+            mined_at=None,
+            block_number=None,
+            block_timestamp=None,
+            next_attempt_at=None,
+        )
+    )

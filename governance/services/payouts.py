@@ -34,7 +34,7 @@ def prize_claim_relay(
         raise RelayRefused(NOTHING_OWED)
     _simulate(escrow, "claim", [escrow_challenge_id, account])
     return outgoing_transaction_enqueue(
-        purpose=f"claim:{deployment.chain_id}:{escrow_challenge_id}:{account}",
+        purpose=f"claim:{deployment.pk}:{escrow_challenge_id}:{account}",
         deployment=deployment,
         contract="PrizeEscrow",
         function="claim",
@@ -61,7 +61,7 @@ def prize_claim_batch(
     _simulate(escrow, "claimBatch", [escrow_challenge_id, owed])
     fingerprint = hashlib.sha256(",".join(owed).encode()).hexdigest()[:16]
     return outgoing_transaction_enqueue(
-        purpose=f"claim-batch:{deployment.chain_id}:{escrow_challenge_id}:{fingerprint}",
+        purpose=f"claim-batch:{deployment.pk}:{escrow_challenge_id}:{fingerprint}",
         deployment=deployment,
         contract="PrizeEscrow",
         function="claimBatch",
@@ -82,7 +82,7 @@ def funder_refund_relay(
         raise RelayRefused(NOTHING_REFUNDABLE)
     _simulate(escrow, "refund", [escrow_challenge_id, funder])
     return outgoing_transaction_enqueue(
-        purpose=f"refund:{deployment.chain_id}:{escrow_challenge_id}:{funder}",
+        purpose=f"refund:{deployment.pk}:{escrow_challenge_id}:{funder}",
         deployment=deployment,
         contract="PrizeEscrow",
         function="refund",

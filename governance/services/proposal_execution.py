@@ -60,7 +60,7 @@ def prize_proposal_advance(
     except ContractRevertError as error:
         raise RelayRefused(WOULD_REVERT.format(error.revert.message)) from error
     return outgoing_transaction_enqueue(
-        purpose=f"{function}:{draft.deployment.chain_id}:{proposal_id}",
+        purpose=f"{function}:{draft.deployment_id}:{proposal_id}",
         deployment=draft.deployment,
         contract="ClueGovernor",
         function=function,

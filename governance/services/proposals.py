@@ -262,7 +262,7 @@ def prize_proposal_submit_by_platform(
     except ContractRevertError as error:
         raise RelayRefused(PROPOSE_REFUSED.format(error.revert.message)) from error
     row = outgoing_transaction_enqueue(
-        purpose=f"propose:{draft.deployment.chain_id}:{calls.proposal_id}",
+        purpose=f"propose:{draft.deployment_id}:{calls.proposal_id}",
         deployment=draft.deployment,
         contract="ClueGovernor",
         function="propose",

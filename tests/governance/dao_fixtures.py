@@ -1,4 +1,4 @@
-"""A deployed DAO on a real anvil for the governance services' tests, and a stand-in for the outbox sender.
+"""A deployed DAO on a real anvil for the governance services' tests; outbox rows go through the real sender.
 
 Import with `from tests.governance.dao_fixtures import *` (one anvil per test module). Every test starts
 from the same chain state (snapshot and revert) and its own database.
@@ -25,6 +25,7 @@ from governance.chain.client import ChainClient
 from governance.chain.deploy import TOKEN_UNIT, GovernanceParams, deploy_contracts
 from governance.models import ChainDeployment, OutgoingTransaction
 from governance.services import prize_inputs
+from governance.services.outbox_sender import outgoing_transaction_send
 from tests.contracts.helpers import MEMBER_STAKE, TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao
 from tests.factories import ChallengeFactory, UserFactory
 
@@ -136,21 +137,19 @@ def open_proposal(dao: Dao) -> int:
 
 
 def send_outbox_row(client: ChainClient, row: OutgoingTransaction, sender: LocalAccount) -> TxReceipt:
-    """Send a queued outbox row's stored calldata as the outbox sender will, and mark it mined.
+    """Send a queued outbox row through the real outbox sender and return its receipt.
 
-    Raises ContractRevertError (decoded) when the call reverts; the row is then left queued.
+    `sender` is the account the test expects to pay (its role's key in `platform_on_anvil`). Fails the test
+    when the row did not end mined.
     """
-    contract = client.contract(row.contract, row.to_address)
-    function, arguments = contract.decode_function_input(row.call_data)
-    assert function.fn_name == row.function
-    receipt = client.transact(contract.get_function_by_name(row.function)(*arguments.values()), sender=sender)
-    OutgoingTransaction.objects.filter(pk=row.pk).update(
-        status=OutgoingTransaction.Status.MINED,
-        sender=sender.address,
-        tx_hash=receipt["transactionHash"].to_0x_hex(),
-        block_number=receipt["blockNumber"],
-        mined_at=timezone.now(),
-    )
+    status = outgoing_transaction_send(transaction_id=row.pk)
+    row.refresh_from_db()
+    if status == OutgoingTransaction.Status.FAILED:
+        raise AssertionError(f"the contract refused {row.function}: {row.last_error}")
+    assert status == OutgoingTransaction.Status.MINED, (status, row.last_error)
+    assert row.sender == sender.address
+    receipt = client.mined_receipt(row.tx_hash)
+    assert receipt is not None
     return receipt
 
 

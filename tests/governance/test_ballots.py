@@ -77,7 +77,7 @@ def test_a_good_ballot_is_stored_relayed_and_counted_with_the_voters_weight(
         "good for the DAO",
     )
     assert row.outgoing is not None and row.outgoing.function == "castVoteWithReasonAndParamsBySig"
-    assert row.outgoing.purpose == f"ballot:31337:{open_proposal}:{voter.address}"
+    assert row.outgoing.purpose == f"ballot:{deployment.pk}:{open_proposal}:{voter.address}"
     assert dao.governor.proposal_votes(open_proposal) == (0, 0, 0)  # nothing sent before the outbox runs
 
     send_outbox_row(client, row.outgoing, dao.actors.relayer)

@@ -48,7 +48,7 @@ def test_queue_then_execute_after_the_timelock_delay_credits_the_award(
 
     queue = prize_proposal_advance(draft=draft)
     assert prize_proposal_advance(draft=draft).pk == queue.pk  # a second click before it is sent
-    assert (queue.function, queue.purpose) == ("queue", f"queue:31337:{proposal_id}")
+    assert (queue.function, queue.purpose) == ("queue", f"queue:{draft.deployment_id}:{proposal_id}")
     send_outbox_row(client, queue, dao.actors.relayer)
     assert dao.governor.state(proposal_id) == ProposalState.QUEUED
 

@@ -62,7 +62,10 @@ def test_close_freezes_signs_and_attests_the_canonical_final_leaderboard(
     trust_chain_advance()  # again: the same one row
     (row,) = OutgoingTransaction.objects.filter(function="attestResults")
     results.refresh_from_db()
-    assert row.purpose == f"challenge-attest:{scored.pk}:0" and results.attest_transaction == row
+    assert (
+        row.purpose == f"challenge-attest:{row.deployment_id}:{scored.pk}:0"
+        and results.attest_transaction == row
+    )
     evaluators = sorted(
         (e.address for e in chain_settings.evaluators[:EVALUATOR_THRESHOLD]), key=lambda a: int(a, 16)
     )

@@ -12,9 +12,13 @@ from django.urls import reverse
 from bounties.models import HiddenDataset
 from bounties.services.challenge_settings import challenge_settings_of
 from bounties.services.challenges import challenge_update
+from governance.chain.anvil import AnvilProcess
+from governance.chain.escrow import PrizeEscrow
 from governance.models import ChainDeployment, ChallengeOnChain, OutgoingTransaction
+from governance.selectors import trust_spec
 from governance.selectors.trust_spec import challenge_spec
 from governance.services.challenges import challenge_on_chain_open
+from governance.services.deployment import DeployOutcome, chain_deployment_ensure
 from governance.services.trust import trust_chain_advance
 from tests.factories import ChallengeFactory, HiddenDatasetFactory
 from tests.governance.trust_support import (
@@ -45,7 +49,7 @@ def test_publish_queues_create_challenge_once_and_the_escrow_stores_the_spec_has
     trust_chain_advance()
     (row,) = OutgoingTransaction.objects.all()
     assert (row.purpose, row.function, row.status) == (
-        f"challenge-create:{challenge.pk}",
+        f"challenge-create:{deployment_row.pk}:{challenge.pk}",
         "createChallenge",
         "queued",
     )
@@ -183,3 +187,64 @@ def test_the_page_says_so_when_todays_rules_no_longer_hash_to_the_committed_valu
     HiddenDataset.objects.filter(challenge=challenge).update(sha256="0" * 64)  # behind the services' back
     page = client.get(reverse("bounties:challenge-detail", args=[challenge.slug])).content.decode()
     assert "no longer hash to this value" in page
+
+
+def test_after_a_chain_reset_the_challenge_is_created_again_in_the_new_escrow(
+    chain_settings: TrustChain, deployment_row: ChainDeployment, settings: LazySettings
+) -> None:
+    challenge = publish_challenge()
+    send_queued(chain_settings)
+    trust_chain_advance()
+    record = ChallengeOnChain.objects.get(challenge=challenge)
+    old_row = record.create_transaction
+    assert old_row is not None and record.escrow_challenge_id == 1
+
+    fresh = AnvilProcess(accounts=20)  # the node restarted without its state: same chain id, no contracts
+    fresh_client = fresh.start()
+    try:
+        settings.CHAIN_RPC_URL = fresh.rpc_url
+        settings.DEPLOYER_PRIVATE_KEY = "0x" + bytes(chain_settings.accounts[0].key).hex()
+        redeployed = chain_deployment_ensure(demo_members=False)
+        assert redeployed.outcome == DeployOutcome.REDEPLOYED
+        new_deployment = redeployed.deployment
+
+        trust_chain_advance()  # forgets the creation in the replaced escrow and queues it in the new one
+        record.refresh_from_db()
+        row = record.create_transaction
+        assert row is not None and row.pk != old_row.pk and record.escrow_challenge_id is None
+        assert (row.deployment_id, row.purpose, row.status) == (
+            new_deployment.pk,
+            f"challenge-create:{new_deployment.pk}:{challenge.pk}",
+            "queued",
+        )
+        send_queued(chain_settings)
+        trust_chain_advance()
+
+        record.refresh_from_db()
+        new_escrow = PrizeEscrow(fresh_client, new_deployment.escrow)
+        assert record.escrow_challenge_id == new_escrow.challenge_count() == 1
+        assert "0x" + new_escrow.challenge(1).spec_hash.hex() == record.spec_hash
+        old_row.refresh_from_db()
+        assert old_row.status == "mined" and OutgoingTransaction.objects.count() == 2
+    finally:
+        fresh.stop()
+
+
+def test_the_challenge_page_checks_the_spec_without_rebuilding_it(
+    deployment_row: ChainDeployment, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rebuilding the spec fills in architecture defaults from the registry, which imports torch; the page
+    # compares the fingerprint taken at publish instead, and rebuilds only when the inputs changed.
+    challenge = publish_challenge()
+    assert ChallengeOnChain.objects.get(challenge=challenge).rules_fingerprint
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the page rebuilt the spec")
+
+    monkeypatch.setattr(trust_spec, "canonical_architectures", refuse)
+    page = client.get(reverse("bounties:challenge-detail", args=[challenge.slug])).content.decode()
+    assert "still hash to this value" in page
+
+    HiddenDataset.objects.filter(challenge=challenge).update(n_rows=7)  # the inputs changed: rebuilt
+    with pytest.raises(AssertionError, match="rebuilt the spec"):
+        client.get(reverse("bounties:challenge-detail", args=[challenge.slug]))

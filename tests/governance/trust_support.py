@@ -1,19 +1,16 @@
 """Shared set-up for the trust-chain tests: one anvil per module, a deployed DAO, and a stand-in sender.
 
-The real outbox sender is another module's; `send_queued` here only plays its part in tests: it sends
-each queued row's stored calldata through the one ChainClient and records block, time and hash.
+`send_queued` sends the queued outbox rows through the real outbox sender, so the tests prove that path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from eth_account.signers.local import LocalAccount
 
 from bounties.models import Challenge
@@ -24,6 +21,7 @@ from governance.chain.client import ChainClient
 from governance.chain.deploy import TOKEN_UNIT, Deployment, GovernanceParams, deploy_contracts
 from governance.chain.escrow import PrizeEscrow
 from governance.models import ChainDeployment, OutgoingTransaction
+from governance.services.outbox_sender import outgoing_transaction_send
 from tests.factories import ChallengeFactory, npz_bytes
 
 EVALUATOR_THRESHOLD = 2
@@ -121,21 +119,16 @@ def publish_challenge(**fields: object) -> Challenge:
 
 
 def send_queued(trust_chain: TrustChain) -> list[OutgoingTransaction]:
-    """Send every queued outbox row, oldest first, as the outbox sender will; returns them, mined."""
-    sent = []
-    for row in OutgoingTransaction.objects.filter(status=OutgoingTransaction.Status.QUEUED).order_by("id"):
-        contract = trust_chain.client.contract(row.contract, row.to_address)
-        function, arguments = contract.decode_function_input(row.call_data)
-        ordered = [arguments[item["name"]] for item in function.abi["inputs"]]
-        call = contract.get_function_by_selector(row.call_data[:10])(*ordered)
-        receipt = trust_chain.client.transact(call, sender=trust_chain.relayer)
-        block_time = trust_chain.client.block_timestamp(receipt["blockNumber"])
-        row.status = OutgoingTransaction.Status.MINED
-        row.sender = trust_chain.relayer.address
-        row.tx_hash = receipt["transactionHash"].to_0x_hex().lower()
-        row.block_number = receipt["blockNumber"]
-        row.block_timestamp = datetime.fromtimestamp(block_time, tz=UTC)
-        row.mined_at = timezone.now()
-        row.save()
-        sent.append(row)
+    """Send every queued outbox row, oldest first, through the real outbox sender (the relayer key of
+    `chain_settings`); returns them, each checked to be mined."""
+    ids = list(
+        OutgoingTransaction.objects.filter(status=OutgoingTransaction.Status.QUEUED)
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    for pk in ids:
+        status = outgoing_transaction_send(transaction_id=pk)
+        assert status == OutgoingTransaction.Status.MINED, (pk, status)
+    sent = list(OutgoingTransaction.objects.filter(pk__in=ids).order_by("id"))
+    assert all(row.sender == trust_chain.relayer.address for row in sent)
     return sent
