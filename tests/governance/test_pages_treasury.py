@@ -84,3 +84,13 @@ def test_treasury_renders_while_the_chain_is_down(
 def test_treasury_before_any_deployment(db: None, browser: Client) -> None:  # noqa: F811
     page = browser.get(reverse("governance:treasury"))
     assert page.status_code == 200 and "No contracts are deployed yet." in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_governance_pages_link_each_other_and_mark_the_current_one() -> None:
+    visitor = Client()  # this module's `client` fixture is the chain's
+    for url_name in ("proposal-list", "delegates", "treasury"):
+        page = visitor.get(reverse(f"governance:{url_name}")).content.decode()
+        for other in ("proposal-list", "delegates", "treasury"):
+            assert f'href="{reverse(f"governance:{other}")}"' in page
+        assert f'href="{reverse(f"governance:{url_name}")}" aria-current="page"' in page
