@@ -19,7 +19,7 @@ from governance.selectors.deployment import current_deployment
 from governance.selectors.members import member_profile
 
 
-class VoteSerializer(serializers.Serializer[Any]):
+class MemberVoteSerializer(serializers.Serializer[Any]):
     proposal_id = serializers.CharField(source="proposal.proposal_id")
     support = serializers.SerializerMethodField()
     weight = serializers.CharField()
@@ -35,7 +35,7 @@ class MemberSerializer(serializers.Serializer[Any]):
     address = serializers.CharField()
     power = serializers.CharField(help_text="Voting power in base units (18 decimals).")
     delegate = serializers.CharField(allow_null=True, help_text="Null: never delegated.")
-    votes = VoteSerializer(many=True)
+    votes = MemberVoteSerializer(many=True)
     rewards = MovementSerializer(many=True)
     claims = MovementSerializer(many=True)
     rewarded = serializers.CharField()

@@ -42,6 +42,8 @@ def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedPr
             "SECRET_KEY",
             "EVALUATOR_PRIVATE_KEY",
             "EMAIL_BACKEND",
+            # Set while a browser test's Playwright loop lives in this process; production never has it.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
             *CHAIN_SETTINGS,
         }
     }
