@@ -122,17 +122,18 @@ def main() -> None:
         help="more range sizes to compare, comma-separated (the setting's comes first)",
     )
     parser.add_argument("--profile", action="store_true", help="print where one sync spends its time")
+    parser.add_argument("--parts", action="store_true", help="time each step of a sync alone, against raw")
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="clueboard-indexer-bench-"))
     try:
         _setup_django(root)
         ranges = [int(size) for size in options.ranges.split(",") if size]
-        _run(options.events, options.rounds, ranges, options.profile)
+        _run(options.events, options.rounds, ranges, options.profile, options.parts)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _run(events: int, rounds: int, ranges: list[int], profile: bool) -> None:
+def _run(events: int, rounds: int, ranges: list[int], profile: bool, parts: bool) -> None:
     from django.conf import settings
 
     from governance.chain.anvil import AnvilProcess, dev_accounts
@@ -161,6 +162,8 @@ def _run(events: int, rounds: int, ranges: list[int], profile: bool) -> None:
         for size in sizes:
             settings.CHAIN_SYNC_BLOCK_RANGE = size
             ratio = _compare(client, deployment, addresses, d.first_block, last, size, rounds)
+        if parts:
+            _parts(client, deployment, addresses, d.first_block, last, rounds)
         if profile:
             import cProfile
             import pstats
@@ -195,6 +198,41 @@ def _compare(client, deployment, addresses, first: int, last: int, size: int, ro
         f"({count / sync_median:,.0f} events/s; web3's formatted get_logs={web3:.3f}s) ratio={ratio:.2f}"
     )
     return ratio
+
+
+def _parts(client, deployment, addresses, first: int, last: int, rounds: int) -> None:
+    """Each step of one sync over the whole range, alone and in order: where the time over raw goes."""
+    from django.db import transaction
+
+    from governance.indexer.decode import INDEXED_CONTRACTS, LogDecoder
+    from governance.indexer.inserts import events_insert
+    from governance.indexer.mirror import mirror_apply, mirror_clear
+    from governance.indexer.sync import _Reader
+    from governance.models import ChainEvent
+
+    contracts = {getattr(deployment, field): name for field, name in INDEXED_CONTRACTS.items()}
+    reader = _Reader(deployment, client, LogDecoder(contracts), sorted(contracts))
+    steps: dict[str, list[float]] = {"raw": [], "decode": [], "insert": [], "mirror": [], "commit": []}
+    for _ in range(rounds):
+        mirror_clear(deployment=deployment)
+        ChainEvent.objects.all().delete()
+        marks = [time.perf_counter()]
+        logs = client.get_logs(addresses, first, last)
+        marks.append(time.perf_counter())
+        events = reader.events(reader.decoder.decode(logs))
+        marks.append(time.perf_counter())
+        with transaction.atomic():
+            events_insert(deployment.pk, events)
+            marks.append(time.perf_counter())
+            mirror_apply(deployment=deployment, events=events)
+            marks.append(time.perf_counter())
+        marks.append(time.perf_counter())
+        for name, start, end in zip(steps, marks[:-1], marks[1:], strict=True):
+            steps[name].append(end - start)
+    raw = statistics.median(steps["raw"])
+    print("parts (median of each step, and its share of raw):")
+    for name, times in steps.items():
+        print(f"  {name:<7}{statistics.median(times):.3f}s  {statistics.median(times) / raw:.2f}x raw")
 
 
 if __name__ == "__main__":
