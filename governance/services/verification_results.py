@@ -101,7 +101,8 @@ def _signatures_check(key: str, title: str, evidence: VerificationEvidence, escr
         problems.append("signers and signatures do not pair up")
     if problems or len(valid) < threshold:
         problems.append(f"{len(valid)} valid of the {threshold} the escrow requires")
-        return Check(key, title, Outcome.FAILS, "; ".join(problems).capitalize() + ".")
+        sentence = "; ".join(problems)
+        return Check(key, title, Outcome.FAILS, sentence[0].upper() + sentence[1:] + ".")
     why = (
         f"{len(valid)} evaluators of the escrow signed (it requires {threshold}): {', '.join(sorted(valid))}."
     )
