@@ -199,17 +199,17 @@ def proof_check(evidence: dict[str, Any]) -> Check:
         return Check(key, title, NOT_YET, "Not in a committed batch yet.")
     try:
         root = merkle_root_of(_hex32(evidence["content_hash"]), [_hex32(n) for n in commitment["proof"]])
-        holds = root == _hex32(commitment["root"])
+        holds = root == _hex32(commitment["batch_root"])
     except ValueError:
         holds = False
     if not holds:
-        why = f"Hashing the content hash with the {len(commitment['proof'])} proof nodes does not give the root {commitment['root']}."
+        why = f"Hashing the content hash with the {len(commitment['proof'])} proof nodes does not give the root {commitment['batch_root']}."
         return Check(key, title, FAILS, why)
     return Check(
         key,
         title,
         HOLDS,
-        f"The {len(commitment['proof'])} proof nodes lead to the root {commitment['root']}.",
+        f"The {len(commitment['proof'])} proof nodes lead to the root {commitment['batch_root']}.",
     )
 
 
@@ -220,10 +220,10 @@ def root_check(evidence: dict[str, Any], escrow: Any) -> Check:
         return Check(key, title, NOT_YET, "The batch's commit transaction is not mined yet.")
     committer = Web3.to_checksum_address(commitment["committer"])
     when = escrow.functions.committedAt(
-        on_chain["challenge_id"], committer, _hex32(commitment["root"])
+        on_chain["challenge_id"], committer, _hex32(commitment["batch_root"])
     ).call()
     if when == 0:
-        why = f"The escrow {escrow.address} holds no root {commitment['root']} from {committer} for challenge #{on_chain['challenge_id']}."
+        why = f"The escrow {escrow.address} holds no root {commitment['batch_root']} from {committer} for challenge #{on_chain['challenge_id']}."
         return Check(key, title, FAILS, why)
     return Check(
         key,
@@ -329,7 +329,8 @@ def _signatures(evidence: dict[str, Any], escrow: Any, record: Any, name: tuple[
     )
 
 
-def _signed_by(w3: Web3, document: dict[str, Any], signer: str, signature: str) -> bool:
+def _signed_by(w3: Web3, document: dict[str, Any], named: str, signature: str) -> bool:
+    signer = Web3.to_checksum_address(named)
     try:
         raw = bytes.fromhex(signature.removeprefix("0x"))
         message = encode_typed_data(full_message=document)

@@ -41,7 +41,7 @@ class EscrowSerializer(serializers.Serializer[Any]):
 
 
 class CommitmentSerializer(serializers.Serializer[Any]):
-    root = serializers.CharField(help_text="The batch's Merkle root, 0x-hex.")
+    batch_root = serializers.CharField(source="root", help_text="The batch's Merkle root, 0x-hex.")
     proof = serializers.ListField(child=serializers.CharField(), help_text="Sibling hashes, leaf to root.")
     committer = serializers.CharField(help_text="Who sent PrizeEscrow.commit: commitments are keyed by it.")
     tx_hash = serializers.CharField()

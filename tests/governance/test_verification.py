@@ -8,6 +8,7 @@ import json
 import pytest
 from django.conf import LazySettings
 from django.core.management import CommandError, call_command
+from eth_typing import Hash32
 
 from bounties.services.artifacts import artifact_path
 from governance.chain.anvil import dev_accounts
@@ -67,7 +68,7 @@ def forge_signature(world: HonestWorld) -> None:
     """The first evaluator's signature replaced by an outsider's signature over other bytes."""
     results = ChallengeResults.objects.get(challenge=world.challenge)
     outsider = dev_accounts(20)[14]
-    forged = outsider.unsafe_sign_hash(b"\x11" * 32).signature
+    forged = outsider.unsafe_sign_hash(Hash32(b"\x11" * 32)).signature
     results.signatures = ["0x" + bytes(forged).hex(), *results.signatures[1:]]
     results.save(update_fields=["signatures"])
 

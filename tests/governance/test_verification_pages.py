@@ -101,7 +101,7 @@ def test_the_evidence_api_gives_hashes_urls_proof_escrow_and_signatures(
         "address": honest.chain.deployment.escrow,
         "challenge_id": 1,
     }
-    assert answer["commitment"]["root"] == commitment.batch.root
+    assert answer["commitment"]["batch_root"] == commitment.batch.root
     assert answer["commitment"]["proof"] == commitment.proof
     assert answer["commitment"]["committer"] == honest.chain.relayer.address
     assert (answer["results"]["signers"], answer["results"]["signatures"]) == (
