@@ -183,7 +183,8 @@ def file_and_hash_checks(evidence: dict[str, Any], site: str) -> list[Check]:
     title = "Content hash recomputed from the published files and text"
     recomputed = content_hash_of(evidence, hashes)
     if recomputed != evidence["content_hash"]:
-        why = f"What is published hashes to {recomputed}, not to the recorded content hash {evidence['content_hash']}."
+        recorded = evidence["content_hash"]
+        why = f"What is published hashes to {recomputed}, not to the recorded content hash {recorded}."
         checks.append(Check("content_hash", title, FAILS, why))
     else:
         checks.append(
@@ -203,7 +204,8 @@ def proof_check(evidence: dict[str, Any]) -> Check:
     except ValueError:
         holds = False
     if not holds:
-        why = f"Hashing the content hash with the {len(commitment['proof'])} proof nodes does not give the root {commitment['batch_root']}."
+        steps, root = len(commitment["proof"]), commitment["batch_root"]
+        why = f"Hashing the content hash with the {steps} proof nodes does not give the root {root}."
         return Check(key, title, FAILS, why)
     return Check(
         key,
@@ -223,7 +225,9 @@ def root_check(evidence: dict[str, Any], escrow: Any) -> Check:
         on_chain["challenge_id"], committer, _hex32(commitment["batch_root"])
     ).call()
     if when == 0:
-        why = f"The escrow {escrow.address} holds no root {commitment['batch_root']} from {committer} for challenge #{on_chain['challenge_id']}."
+        root, challenge_id = commitment["batch_root"], on_chain["challenge_id"]
+        why = f"The escrow {escrow.address} holds no root {root} from {committer} "
+        why += f"for challenge #{challenge_id}."
         return Check(key, title, FAILS, why)
     return Check(
         key,
@@ -249,7 +253,7 @@ def results_checks(evidence: dict[str, Any], escrow: Any, site: str) -> list[Che
     document_hash = "0x" + bytes(Web3.keccak(document)).hex()
     state = escrow.functions.stateOf(challenge_id).call()
     if state not in ATTESTED_STATES or document_hash != on_chain_hash:
-        why = f"The final leaderboard hashes to {document_hash}; the escrow holds {on_chain_hash} (state {state})."
+        why = f"The final leaderboard hashes to {document_hash}; the escrow holds {on_chain_hash} ({state=})."
         first = Check(*names[0], FAILS, why)
     else:
         first = Check(
@@ -325,7 +329,9 @@ def _signatures(evidence: dict[str, Any], escrow: Any, record: Any, name: tuple[
     return Check(
         *name,
         HOLDS,
-        f"{len(valid)} evaluators of the escrow signed (it requires {threshold}): {', '.join(sorted(valid))}.",
+        f"{len(valid)} evaluators of the escrow signed (it requires {threshold}): "
+        + ", ".join(sorted(valid))
+        + ".",
     )
 
 

@@ -114,7 +114,8 @@ def _content_hash_check(evidence: VerificationEvidence) -> Check:
         return Check(key, title, Outcome.NOT_YET, "This clue was published before clues had content hashes.")
     recomputed = recomputed_content_hash(evidence)
     if recomputed != evidence.content_hash:
-        why = f"What is published hashes to {recomputed}, not to the recorded content hash {evidence.content_hash}."
+        recorded = evidence.content_hash
+        why = f"What is published hashes to {recomputed}, not to the recorded content hash {recorded}."
         return Check(key, title, Outcome.FAILS, why)
     return Check(key, title, Outcome.HOLDS, f"What is published hashes to the recorded {recomputed}.")
 
@@ -132,7 +133,10 @@ def _proof_check(evidence: VerificationEvidence) -> Check:
     except ValueError:
         holds = False  # a node that is not 32 bytes of hex is no proof
     if not holds:
-        why = f"Hashing the content hash with the {len(commitment.proof)} proof nodes does not give the root {commitment.root}."
+        steps = len(commitment.proof)
+        why = (
+            f"Hashing the content hash with the {steps} proof nodes does not give the root {commitment.root}."
+        )
         return Check(key, title, Outcome.FAILS, why)
     return Check(
         key,

@@ -56,7 +56,7 @@ class VerificationReport:
 
     @property
     def exit_code(self) -> int:
-        """0: everything holds; 1: something does not hold; 2: nothing fails, something is not checkable yet."""
+        """0: everything holds; 1: something does not hold; 2: nothing fails, something is not checked yet."""
         return 0 if self.holds else 1 if self.failures else 2
 
     def as_dict(self) -> dict[str, Any]:

@@ -66,7 +66,10 @@ def _ranked_check(evidence: VerificationEvidence, results: ResultsEvidence) -> C
     except (ValueError, KeyError, TypeError, AttributeError):
         return Check(key, title, Outcome.FAILS, "The final leaderboard is not the published format.")
     if entry is None:
-        why = "Not ranked in the final leaderboard (each contributor's final selections are ranked), so no score of it is attested."
+        why = (
+            "Not ranked in the final leaderboard (each contributor's final selections are ranked), "
+            "so no score of it is attested."
+        )
         return Check(key, title, Outcome.NOT_APPLICABLE, why)
     if entry.get("submission_hash") != "0x" + evidence.content_hash:
         why = f"The leaderboard ranks it under the hash {entry.get('submission_hash')}, not its content hash."
