@@ -4,6 +4,8 @@ wrong signature are each caught, by the service and by `manage.py verify_submiss
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -22,6 +24,7 @@ from tests.governance.verification_support import HonestWorld, honest
 pytestmark = pytest.mark.django_db
 __all__ = ["chain_settings", "deployment_row", "honest", "trust_chain"]  # fixtures used by name
 
+SCRIPT = Path(__file__).resolve().parents[2] / "verifier" / "verify_clueboard.py"
 SUBMISSION_CHECKS = [
     "file:model:0",
     "file:source:1",
@@ -175,3 +178,28 @@ def test_a_chain_that_does_not_answer_leaves_the_chain_checks_unchecked(
     assert unchecked == ["root_on_chain", "results_hash", "signatures"]
     assert (report.failures, report.exit_code) == ((), 2)
     assert run_command(str(honest.submission.pk))[0] == 2
+
+
+def test_a_contract_wallet_signature_is_checked_through_erc1271_by_both_verifiers(
+    honest: HonestWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Service and standalone script agree: the wallet accepts its owner's signature, and no other."""
+    import importlib.util
+
+    from governance.chain.attestations import attestation_signed_by
+    from governance.chain.eip712 import sign_typed_data
+
+    spec = importlib.util.spec_from_file_location("verify_clueboard", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "verify_clueboard", script)  # dataclasses look their module up
+    spec.loader.exec_module(script)
+    owner, stranger = dev_accounts(20)[15], dev_accounts(20)[16]
+    chain = honest.chain
+    wallet = chain.client.deploy("EvaluatorWallet", owner.address, sender=chain.accounts[0])
+    document = chain.escrow.attestation_typed_data(challenge_id=1, results_hash=b"\x22" * 32)
+
+    for key, accepted in ((owner, True), (stranger, False)):
+        signature = sign_typed_data(key, document)
+        assert attestation_signed_by(chain.client, document, wallet, signature) is accepted
+        assert script._signed_by(chain.client.w3, document, wallet, "0x" + signature.hex()) is accepted
