@@ -407,6 +407,11 @@ class Clue(models.Model):
     title = models.CharField(max_length=200)
     writeup = models.TextField(help_text="Markdown.")
     code_url = models.URLField(blank=True)
+    content_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="sha256 binding challenge, author, title, write-up, code link and the files' hashes.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     builds_on_submissions = models.ManyToManyField(Submission, blank=True, related_name="cited_by_clues")

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from bounties.content_hashes import clue_content_hash
 from bounties.errors import ApplicationError, ChallengeNotOpen
 from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment
 from bounties.services.accounts import require_verified_email
@@ -62,7 +63,19 @@ def clue_create(
     ]
     with transaction.atomic():
         clue = Clue.objects.create(
-            challenge=challenge, author=author, title=title.strip(), writeup=writeup, code_url=code_url
+            challenge=challenge,
+            author=author,
+            title=title.strip(),
+            writeup=writeup,
+            code_url=code_url,
+            content_hash=clue_content_hash(
+                challenge_slug=challenge.slug,
+                author_id=author.pk,
+                title=title.strip(),
+                writeup=writeup,
+                code_url=code_url,
+                attachment_sha256s=[artifact.sha256 for artifact, _ in stored],
+            ),
         )
         for artifact, name in stored:
             ClueAttachment.objects.create(clue=clue, artifact=artifact, filename=(name or "file")[-255:])

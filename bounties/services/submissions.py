@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 from collections.abc import Sequence
@@ -14,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from bounties.content_hashes import submission_content_hash
 from bounties.errors import ChallengeNotOpen, InvalidTransition, NotFound, SubmissionLimitReached
 from bounties.models import (
     Challenge,
@@ -120,18 +119,13 @@ def _refuse_when_out_of_quota(*, challenge: Challenge, contributor: Any) -> None
 def _content_hash(
     challenge: Challenge, contributor: Any, model_sha256: str, source_artifact: Any, writeup: str
 ) -> str:
-    canonical = json.dumps(
-        {
-            "challenge": challenge.slug,
-            "contributor": contributor.pk,
-            "model_sha256": model_sha256,
-            "source_sha256": source_artifact.sha256 if source_artifact is not None else None,
-            "writeup_sha256": hashlib.sha256(writeup.encode()).hexdigest(),
-        },
-        sort_keys=True,
-        separators=(",", ":"),
+    return submission_content_hash(
+        challenge_slug=challenge.slug,
+        contributor_id=contributor.pk,
+        model_sha256=model_sha256,
+        source_sha256=source_artifact.sha256 if source_artifact is not None else None,
+        writeup=writeup,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _base_name(name: str | None) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
-from governance.api import proposals_read
+from governance.api import proposals_read, verification_read
 from governance.api.views import DeploymentView
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -22,6 +22,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "prize-drafts/<int:pk>/propose-call/",
         proposals_read.ProposeCallView.as_view(),
         name="prize-draft-propose-call",
+    ),
+    path(
+        "verification/submissions/<id:submission_id>/",
+        verification_read.SubmissionEvidenceView.as_view(),
+        name="verification-submission",
+    ),
+    path(
+        "verification/clues/<id:clue_id>/",
+        verification_read.ClueEvidenceView.as_view(),
+        name="verification-clue",
     ),
     path("", include("governance.api.urls_proposals")),
     path("", include("governance.api.urls_treasury")),  # wip-treasury: the lead may move this line

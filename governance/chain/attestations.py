@@ -6,13 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eth_account import Account
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
+from eth_keys.exceptions import BadSignature, ValidationError
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from web3 import Web3
 
 from governance.chain.client import ChainClient
 from governance.chain.eip712 import Eip712Domain, recover_signer, sign_typed_data, typed_data
+from governance.chain.errors import ContractRevertError
 
 _ATTESTATION_FIELDS = [
     {"name": "challengeId", "type": "uint256"},
@@ -20,6 +24,10 @@ _ATTESTATION_FIELDS = [
     {"name": "resultsHash", "type": "bytes32"},
     {"name": "specHash", "type": "bytes32"},
 ]
+
+
+# What an ERC-1271 wallet's isValidSignature returns for a signature it accepts.
+ERC1271_MAGIC_VALUE = bytes.fromhex("1626ba7e")
 
 
 class SpecHashMismatchError(Exception):
@@ -101,3 +109,21 @@ def _checked_signer(
             f"signature recovers to {recovered}, not to the evaluator {attestation.signer}"
         )
     return recovered
+
+
+def attestation_signed_by(
+    client: ChainClient, document: dict[str, Any], signer: str, signature: bytes
+) -> bool:
+    """Whether `signer` signed `document`: a key's signature recovers to it, a contract wallet (ERC-1271)
+    accepts it on chain. Trust boundary: the signature is anyone's bytes; a malformed one is False."""
+    try:
+        if client.code_size(signer) > 0:
+            wallet = client.contract("EvaluatorWallet", signer)
+            digest = encode_typed_data(full_message=document)
+            hashed = keccak(b"\x19" + digest.version + digest.header + digest.body)
+            answer = client.call(wallet.functions.isValidSignature(hashed, signature))
+            return bytes(answer) == ERC1271_MAGIC_VALUE
+        recovered = Account.recover_message(encode_typed_data(full_message=document), signature=signature)
+    except (ValueError, TypeError, BadSignature, ValidationError, ContractRevertError):
+        return False
+    return Web3.to_checksum_address(recovered) == Web3.to_checksum_address(signer)

@@ -275,6 +275,11 @@ class PrizeEscrow:
         )
         return int(self.client.call(call))
 
+    def committed_at(self, *, challenge_id: int, committer: str, root: bytes) -> int:
+        """When `committer` committed Merkle `root` to the challenge (0: never)."""
+        call = self.contract.functions.committedAt(challenge_id, Web3.to_checksum_address(committer), root)
+        return int(self.client.call(call))
+
     def governance_cycle(self) -> int:
         """Seconds an award deadline must leave after the submission deadline (delays of the vote)."""
         return int(self.client.call(self.contract.functions.governanceCycle()))

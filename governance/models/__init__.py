@@ -2,7 +2,7 @@
 
 from governance.models.ballots import RelayedBallot
 from governance.models.challenges import ChallengeOnChain, ChallengeResults
-from governance.models.commitments import CommitmentBatch, SubmissionCommitment
+from governance.models.commitments import ClueCommitment, CommitmentBatch, SubmissionCommitment
 from governance.models.delegation import DelegateMirror, DelegationMirror
 from governance.models.delegation_requests import RelayedDelegation
 from governance.models.deployment import ChainDeployment
@@ -20,6 +20,7 @@ __all__ = [
     "ChainSyncCursor",
     "ChallengeOnChain",
     "ChallengeResults",
+    "ClueCommitment",
     "CommitmentBatch",
     "DelegateMirror",
     "DelegationMirror",

@@ -9,7 +9,7 @@ from governance.models.outbox import OutgoingTransaction
 
 
 class CommitmentBatch(models.Model):
-    """One Merkle root of submission hashes, committed to the escrow in one transaction."""
+    """One Merkle root of submission and clue hashes, committed to the escrow in one transaction."""
 
     challenge_on_chain = models.ForeignKey(ChallengeOnChain, on_delete=models.PROTECT, related_name="batches")
     root = models.CharField(max_length=66)  # 0x-hex
@@ -40,3 +40,15 @@ class SubmissionCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"submission {self.submission_id} in {self.batch.root}"
+
+
+class ClueCommitment(models.Model):
+    """A clue's place in exactly one batch, beside submissions: its content hash and inclusion proof."""
+
+    clue = models.OneToOneField("bounties.Clue", on_delete=models.PROTECT, related_name="commitment")
+    batch = models.ForeignKey(CommitmentBatch, on_delete=models.PROTECT, related_name="clue_members")
+    clue_hash = models.CharField(max_length=66)  # 0x-hex of the clue's content hash
+    proof = models.JSONField(default=list)  # 0x-hex sibling hashes, leaf to root
+
+    def __str__(self) -> str:
+        return f"clue {self.clue_id} in {self.batch.root}"

@@ -1,8 +1,10 @@
-"""Batched priority commitments: a Merkle root of new submission hashes per challenge, queued for the escrow.
+"""Batched priority commitments: a Merkle root of new submission and clue hashes per challenge, queued for
+the escrow.
 
-Each run takes, per challenge the escrow accepts commitments for, the submissions not yet in a batch,
-builds the Merkle tree of their content hashes, stores the batch and every submission's inclusion proof,
-and queues `PrizeEscrow.commit`. A submission is in exactly one batch (a one-to-one row), so a re-run
+Each run takes, per challenge the escrow accepts commitments for, the submissions and clues not yet in a
+batch, builds the Merkle tree of their content hashes (a clue's hash is of its own kind, see
+`bounties.content_hashes`), stores the batch and every member's inclusion proof,
+and queues `PrizeEscrow.commit`. A submission or clue is in exactly one batch (a one-to-one row), so a re-run
 with nothing new does nothing.
 """
 
@@ -12,9 +14,9 @@ import time
 
 from django.db import transaction
 
-from bounties.models import Submission
-from governance.chain.merkle import build_batch
-from governance.models import ChallengeOnChain, CommitmentBatch, SubmissionCommitment
+from bounties.models import Clue, Submission
+from governance.chain.merkle import SubmissionBatch, build_batch
+from governance.models import ChallengeOnChain, ClueCommitment, CommitmentBatch, SubmissionCommitment
 from governance.selectors.deployment import current_deployment
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.trust_common import to_hex
@@ -48,7 +50,7 @@ def commitment_batches_create(*, now: float | None = None) -> list[CommitmentBat
 
 @transaction.atomic
 def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | None:
-    """Batch the challenge's uncommitted submissions and queue the commit; None when there are none.
+    """Batch the challenge's uncommitted submissions and clues and queue the commit; None when there are none.
 
     The challenge's record is locked, so two runs at once make one batch.
     """
@@ -62,9 +64,15 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
         .order_by("created_at", "id")
         .values_list("pk", "content_hash")[:MAX_BATCH_SIZE]
     )
-    if not pending:
-        return None
+    # Clues fill what submissions leave of the batch; one without a hash (none yet) is never committed.
+    pending_clues = list(
+        Clue.objects.filter(challenge_id=record.challenge_id, commitment__isnull=True)
+        .exclude(content_hash="")
+        .order_by("created_at", "id")
+        .values_list("pk", "content_hash")[: MAX_BATCH_SIZE - len(pending)]
+    )
     new_hashes = _attach_already_committed(record, pending)
+    new_hashes += [h for h in _attach_clues_already_committed(record, pending_clues) if h not in new_hashes]
     if not new_hashes:
         return None
     tree = build_batch(new_hashes)
@@ -74,9 +82,16 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
             submission_id=pk,
             batch=batch,
             submission_hash="0x" + content_hash,
-            proof=[to_hex(node) for node in tree.proof(bytes.fromhex(content_hash))],
+            proof=_proof(tree, content_hash),
         )
         for pk, content_hash in pending
+        if bytes.fromhex(content_hash) in tree.proofs
+    )
+    ClueCommitment.objects.bulk_create(
+        ClueCommitment(
+            clue_id=pk, batch=batch, clue_hash="0x" + content_hash, proof=_proof(tree, content_hash)
+        )
+        for pk, content_hash in pending_clues
         if bytes.fromhex(content_hash) in tree.proofs
     )
     assert record.create_transaction is not None and record.escrow_challenge_id is not None
@@ -90,6 +105,10 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
     batch.commit_transaction = row
     batch.save(update_fields=["commit_transaction"])
     return batch
+
+
+def _proof(tree: SubmissionBatch, content_hash: str) -> list[str]:
+    return [to_hex(node) for node in tree.proof(bytes.fromhex(content_hash))]
 
 
 def _attach_already_committed(record: ChallengeOnChain, pending: list[tuple[int, str]]) -> list[bytes]:
@@ -107,6 +126,26 @@ def _attach_already_committed(record: ChallengeOnChain, pending: list[tuple[int,
         if known is not None:
             SubmissionCommitment.objects.create(
                 submission_id=pk, batch=known.batch, submission_hash=known.submission_hash, proof=known.proof
+            )
+        elif bytes.fromhex(content_hash) not in fresh:
+            fresh.append(bytes.fromhex(content_hash))
+    return fresh
+
+
+def _attach_clues_already_committed(record: ChallengeOnChain, pending: list[tuple[int, str]]) -> list[bytes]:
+    """As `_attach_already_committed`, for clues: the same clue published twice shares one commitment."""
+    earlier = {
+        row.clue_hash: row
+        for row in ClueCommitment.objects.filter(
+            batch__challenge_on_chain=record, clue_hash__in=["0x" + h for _, h in pending]
+        ).select_related("batch")
+    }
+    fresh: list[bytes] = []
+    for pk, content_hash in pending:
+        known = earlier.get("0x" + content_hash)
+        if known is not None:
+            ClueCommitment.objects.create(
+                clue_id=pk, batch=known.batch, clue_hash=known.clue_hash, proof=known.proof
             )
         elif bytes.fromhex(content_hash) not in fresh:
             fresh.append(bytes.fromhex(content_hash))
