@@ -22,7 +22,7 @@ from bounties.services.challenge_settings import ALLOWED_INPUT_DTYPES, STORED_AS
 from bounties.services.challenges import challenge_check_changes
 from bounties.services.datasets import DEFAULT_PUBLIC_FRACTION, PreparedHiddenDataset, hidden_dataset_prepare
 from bounties.services.resources import resource_check_upload, upload_sha256
-from evaluation.scoring.architectures import REGISTRY, config_fields
+from evaluation.scoring.architecture_specs import SPECS, config_fields
 from evaluation.scoring.metrics import METRICS, metric_choices
 
 # Bounded, so a pasted wall of digits is a form error, never an int() failure; ASCII digits only.
@@ -71,7 +71,7 @@ class ArchitecturesWidget(forms.Widget):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, dict[str, str]]:
         chosen: dict[str, dict[str, str]] = {}
-        for architecture in REGISTRY:
+        for architecture in SPECS:
             if data.get(f"{name}-{architecture}-accept"):
                 values = {
                     f.name: data.get(f"{name}-{architecture}-{f.name}", "")
@@ -85,7 +85,7 @@ class ArchitecturesWidget(forms.Widget):
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         chosen: Mapping[str, Mapping[str, Any]] = value if isinstance(value, Mapping) else {}
-        boxes = [self._render_one(name, architecture, chosen) for architecture in REGISTRY]
+        boxes = [self._render_one(name, architecture, chosen) for architecture in SPECS]
         return format_html('<div class="architecture-choices">{}</div>', SafeString("".join(boxes)))
 
     def _render_one(self, name: str, architecture: str, chosen: Mapping[str, Mapping[str, Any]]) -> str:
@@ -109,7 +109,7 @@ class ArchitecturesWidget(forms.Widget):
             f"{name}-{architecture}-accept",
             " checked" if architecture in chosen else "",
             architecture,
-            REGISTRY[architecture].summary,
+            SPECS[architecture].summary,
             rows,
         )
 

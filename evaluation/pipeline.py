@@ -27,6 +27,7 @@ from evaluation.sandbox.runner import (
     SandboxOutcome,
     WarmSandbox,
 )
+from evaluation.scoring.architecture_specs import ArchitectureConfigError, parse_config
 from evaluation.scoring.errors import FailureClass, ScoringError
 from evaluation.scoring.metrics import check_labels_fit, compute_metric
 from evaluation.scoring.predictions import read_predictions
@@ -190,8 +191,6 @@ def _scored_output(path: Path, hidden: HiddenSet, spec: ScoringSpec, outcome: Sa
 
 def _check_architectures(architectures: dict[str, Any]) -> None:
     """The challenge's architecture configs, checked here: a bad one is the organizer's, not the model's."""
-    from evaluation.scoring.architectures import ArchitectureConfigError, parse_config  # imports torch
-
     for name, config in architectures.items():
         try:
             parse_config(name, config)

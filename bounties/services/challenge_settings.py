@@ -20,6 +20,7 @@ from django.db.models import Field
 
 from bounties.errors import ApplicationError
 from bounties.models import Challenge, EvaluationQueue, ModelFormat, PublishPolicy
+from evaluation.scoring.architecture_specs import ArchitectureConfigError, canonical_config
 from evaluation.scoring.metrics import UnknownMetric, output_shape_problem
 
 ALLOWED_INPUT_DTYPES = ("float32", "float64", "int64", "int32", "uint8")
@@ -111,8 +112,6 @@ def challenge_settings_of(challenge: Challenge) -> ChallengeSettings:
 
 def canonical_architectures(architectures: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """The architectures with complete configs (defaults filled in); a config the registry refuses stays as is."""
-    from evaluation.scoring.architectures import ArchitectureConfigError, canonical_config
-
     canonical: dict[str, dict[str, Any]] = {}
     for name, config in architectures.items():
         try:
@@ -256,7 +255,7 @@ def _check_formats_and_architectures(settings: ChallengeSettings) -> None:
 
 def _check_architecture(name: str, config: Mapping[str, Any], settings: ChallengeSettings) -> None:
     # Imported here: torch loads only where an organizer's settings are checked, not in every web process.
-    from evaluation.scoring.architectures import ArchitectureConfigError, check_architecture
+    from evaluation.scoring.architectures import check_architecture
 
     try:
         check_architecture(

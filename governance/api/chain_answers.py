@@ -1,5 +1,6 @@
 """What every governance endpoint shares: the current deployment, a chain outage as a 503 with a fixed
-message, the request body as an object, and how an outbox row is shown."""
+message, the request body as an object, how an outbox row is shown, and the base views and answer helpers
+that let each endpoint state only what it parses and which service it calls."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from typing import Any, TypeVar
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from governance.chain.client import ChainIdMismatchError
 from governance.models import ChainDeployment, OutgoingTransaction
@@ -80,3 +85,32 @@ class TransactionSerializer(serializers.ModelSerializer[OutgoingTransaction]):
     class Meta:
         model = OutgoingTransaction
         fields = ["purpose", "function", "status", "tx_hash", "block_number", "last_error"]
+
+
+class GovernanceView(APIView):
+    """A governance endpoint that a wallet page calls."""
+
+    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
+
+
+class MemberGovernanceView(GovernanceView):
+    """A governance endpoint for signed-in people only."""
+
+    permission_classes = [IsAuthenticated]
+
+
+def chain_response(
+    action: Callable[[], T],
+    *,
+    show: Callable[[T], Any] = lambda result: result,
+    status_code: int = status.HTTP_200_OK,
+) -> Response:
+    """Run a chain service (an outage is a 503, see `on_chain`); answer with what `show` makes of its result."""
+    return Response(show(on_chain(action)), status=status_code)
+
+
+def relayed_response(action: Callable[[], OutgoingTransaction]) -> Response:
+    """Run a service that queues a transaction: 202 Accepted with the outbox row the person follows."""
+    return chain_response(
+        action, show=lambda row: TransactionSerializer(row).data, status_code=status.HTTP_202_ACCEPTED
+    )

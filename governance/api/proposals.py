@@ -8,21 +8,21 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from bounties.errors import PermissionDenied
 from bounties.models import Challenge
 from governance.api.chain_answers import (
     ADDRESS_PATTERN,
     UINT256_PATTERN,
+    GovernanceView,
+    MemberGovernanceView,
     TransactionSerializer,
+    chain_response,
     current_deployment_or_503,
     governance_errors,
-    on_chain,
+    relayed_response,
     request_body,
 )
 from governance.models import PrizeProposalDraft
@@ -75,6 +75,16 @@ def _may_draft(user: Any, challenge: Challenge) -> None:
         )
 
 
+def _payout_request(request: Request, *, wallet_field: str, not_yours: str) -> tuple[int, str]:
+    """The escrow challenge and wallet of a claim or refund; staff may ask for any wallet, others for theirs."""
+    body = request_body(request)
+    challenge_id = parse_uint(body.get("escrow_challenge_id"), field="escrow_challenge_id")
+    wallet = parse_address(body.get(wallet_field), field=wallet_field)
+    if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != wallet:
+        raise PermissionDenied(not_yours)
+    return challenge_id, wallet
+
+
 class DraftRequestSerializer(serializers.Serializer[Any]):
     challenge = serializers.SlugField(help_text="The closed, attested challenge's slug.")
 
@@ -93,12 +103,8 @@ class RefundRequestSerializer(serializers.Serializer[Any]):
     funder = serializers.RegexField(ADDRESS_PATTERN)
 
 
-class PrizeDraftCreateView(APIView):
+class PrizeDraftCreateView(MemberGovernanceView):
     """POST {"challenge": slug}: draft (or show the existing draft of) a challenge's prize proposal."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -108,28 +114,23 @@ class PrizeDraftCreateView(APIView):
     def post(self, request: Request) -> Response:
         challenge = get_object_or_404(Challenge, slug=str(request_body(request).get("challenge", "")))
         _may_draft(request.user, challenge)
-        draft = on_chain(
-            lambda: proposals.prize_proposal_draft_create(challenge=challenge, created_by=request.user)
+        return chain_response(
+            lambda: proposals.prize_proposal_draft_create(challenge=challenge, created_by=request.user),
+            show=lambda draft: PrizeDraftSerializer(draft).data,
+            status_code=status.HTTP_201_CREATED,
         )
-        return Response(PrizeDraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
 
-class PrizeDraftDetailView(APIView):
+class PrizeDraftDetailView(GovernanceView):
     """GET a draft: recipients, amounts, evidence and the exact calls, before anyone signs."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
 
     @extend_schema(tags=["governance"], responses={200: PrizeDraftSerializer, **governance_errors(404)})
     def get(self, request: Request, pk: int) -> Response:
         return Response(PrizeDraftSerializer(get_object_or_404(PrizeProposalDraft, pk=pk)).data)
 
 
-class PrizeDraftWalletCallsView(APIView):
+class PrizeDraftWalletCallsView(MemberGovernanceView):
     """POST {"proposer": address}: the exact `propose` arguments for that member's wallet."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -141,16 +142,14 @@ class PrizeDraftWalletCallsView(APIView):
         proposer = parse_address(request_body(request).get("proposer"), field="proposer")
         if prize_inputs.wallet_address_of(request.user) != proposer:
             raise PermissionDenied("Prepare the proposal for the wallet linked to your account.")
-        calls = on_chain(lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer))
-        return Response({**calls.__dict__, "proposal_id": str(calls.proposal_id)})
+        return chain_response(
+            lambda: proposals.prize_proposal_calls(draft=draft, proposer=proposer),
+            show=lambda calls: {**calls.__dict__, "proposal_id": str(calls.proposal_id)},
+        )
 
 
-class PrizeDraftSubmitView(APIView):
+class PrizeDraftSubmitView(MemberGovernanceView):
     """POST: submit the draft through the platform's proposer key (for a member without the threshold)."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -160,16 +159,11 @@ class PrizeDraftSubmitView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
         _may_draft(request.user, draft.challenge)
-        row = on_chain(lambda: proposals.prize_proposal_submit_by_platform(draft=draft))
-        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
+        return relayed_response(lambda: proposals.prize_proposal_submit_by_platform(draft=draft))
 
 
-class PrizeDraftAdvanceView(APIView):
+class PrizeDraftAdvanceView(MemberGovernanceView):
     """POST: queue the passed proposal, or execute it once the timelock delay is over (any member)."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -178,16 +172,11 @@ class PrizeDraftAdvanceView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(PrizeProposalDraft, pk=pk)
-        row = on_chain(lambda: proposal_execution.prize_proposal_advance(draft=draft))
-        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
+        return relayed_response(lambda: proposal_execution.prize_proposal_advance(draft=draft))
 
 
-class ClaimView(APIView):
+class ClaimView(MemberGovernanceView):
     """POST {"escrow_challenge_id", "account"}: the relayer pays the account its prize (gasless)."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -195,26 +184,18 @@ class ClaimView(APIView):
         responses={202: TransactionSerializer, **governance_errors(400, 401, 403, 409, 503)},
     )
     def post(self, request: Request) -> Response:
-        challenge_id = parse_uint(
-            request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"
+        challenge_id, account = _payout_request(
+            request, wallet_field="account", not_yours="Claim for the wallet linked to your account."
         )
-        account = parse_address(request_body(request).get("account"), field="account")
-        if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != account:
-            raise PermissionDenied("Claim for the wallet linked to your account.")
-        row = on_chain(
+        return relayed_response(
             lambda: payouts.prize_claim_relay(
                 deployment=current_deployment_or_503(), escrow_challenge_id=challenge_id, account=account
             )
         )
-        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)
 
 
-class RefundView(APIView):
+class RefundView(MemberGovernanceView):
     """POST {"escrow_challenge_id", "funder"}: the relayer pays a funder back what was not awarded."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -222,15 +203,13 @@ class RefundView(APIView):
         responses={202: TransactionSerializer, **governance_errors(400, 401, 403, 409, 503)},
     )
     def post(self, request: Request) -> Response:
-        challenge_id = parse_uint(
-            request_body(request).get("escrow_challenge_id"), field="escrow_challenge_id"
+        challenge_id, funder = _payout_request(
+            request,
+            wallet_field="funder",
+            not_yours="Ask for the refund of the wallet linked to your account.",
         )
-        funder = parse_address(request_body(request).get("funder"), field="funder")
-        if not request.user.is_staff and prize_inputs.wallet_address_of(request.user) != funder:
-            raise PermissionDenied("Ask for the refund of the wallet linked to your account.")
-        row = on_chain(
+        return relayed_response(
             lambda: payouts.funder_refund_relay(
                 deployment=current_deployment_or_503(), escrow_challenge_id=challenge_id, funder=funder
             )
         )
-        return Response(TransactionSerializer(row).data, status=status.HTTP_202_ACCEPTED)

@@ -7,21 +7,20 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from bounties.errors import ApplicationError
 from governance.api.chain_answers import (
     ADDRESS_PATTERN,
     SIGNATURE_PATTERN,
     UINT256_PATTERN,
+    GovernanceView,
+    MemberGovernanceView,
     TransactionSerializer,
+    chain_response,
     current_deployment_or_503,
     governance_errors,
-    on_chain,
     request_body,
 )
 from governance.chain.governor import VoteSupport
@@ -55,10 +54,8 @@ PROPOSAL_ID = OpenApiParameter(
 )
 
 
-class BallotTypedDataView(APIView):
+class BallotTypedDataView(GovernanceView):
     """GET the EIP-712 ballot a voter's wallet signs (domain from the governor, the voter's next nonce)."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
 
     @extend_schema(
         tags=["governance"],
@@ -76,7 +73,7 @@ class BallotTypedDataView(APIView):
         support = request.query_params.get("support", "1")
         if support not in ("0", "1", "2"):
             raise ApplicationError("Support is 0 (against), 1 (for) or 2 (abstain).", field="support")
-        document = on_chain(
+        return chain_response(
             lambda: ballots.ballot_typed_data(
                 deployment=current_deployment_or_503(),
                 proposal_id=parse_uint(proposal_id, field="proposal_id"),
@@ -85,15 +82,10 @@ class BallotTypedDataView(APIView):
                 reason=request.query_params.get("reason"),
             )
         )
-        return Response(document)
 
 
-class BallotRelayView(APIView):
+class BallotRelayView(MemberGovernanceView):
     """POST a signed ballot: checked, stored, relayed by the platform (the voter pays no gas)."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -103,18 +95,17 @@ class BallotRelayView(APIView):
     )
     def post(self, request: Request, proposal_id: str) -> Response:
         signed = ballots.signed_ballot_parse(proposal_id=proposal_id, data=request_body(request))
-        row = on_chain(
+        return chain_response(
             lambda: ballots.ballot_relay(
                 deployment=current_deployment_or_503(), signed=signed, submitted_by=request.user
-            )
+            ),
+            show=lambda row: RelayedBallotSerializer(row).data,
+            status_code=status.HTTP_201_CREATED,
         )
-        return Response(RelayedBallotSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
-class DelegationTypedDataView(APIView):
+class DelegationTypedDataView(GovernanceView):
     """GET the EIP-712 `Delegation` a holder signs to delegate without paying gas."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
 
     @extend_schema(
         tags=["governance"],
@@ -127,12 +118,11 @@ class DelegationTypedDataView(APIView):
     def get(self, request: Request) -> Response:
         delegator = parse_address(request.query_params.get("delegator"), field="delegator")
         delegatee = parse_address(request.query_params.get("delegatee", delegator), field="delegatee")
-        document = on_chain(
+        return chain_response(
             lambda: delegation.delegation_typed_data(
                 deployment=current_deployment_or_503(), delegator=delegator, delegatee=delegatee
             )
         )
-        return Response(document)
 
 
 class DelegationRequestSerializer(serializers.Serializer[Any]):
@@ -143,12 +133,8 @@ class DelegationRequestSerializer(serializers.Serializer[Any]):
     signature = serializers.RegexField(SIGNATURE_PATTERN)
 
 
-class DelegationRelayView(APIView):
+class DelegationRelayView(MemberGovernanceView):
     """POST a signed delegation: checked, stored, relayed by the platform."""
-
-    parser_classes = [JSONParser]  # wallets send JSON; a form post would make each value a list
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         tags=["governance"],
@@ -157,15 +143,15 @@ class DelegationRelayView(APIView):
     )
     def post(self, request: Request) -> Response:
         signed = delegation.signed_delegation_parse(request_body(request))
-        row = on_chain(
+        return chain_response(
             lambda: delegation.delegation_relay(
                 deployment=current_deployment_or_503(), signed=signed, submitted_by=request.user
-            )
+            ),
+            show=lambda row: {
+                "id": row.pk,
+                "delegator": row.delegator,
+                "delegatee": row.delegatee,
+                "transaction": TransactionSerializer(row.outgoing).data,
+            },
+            status_code=status.HTTP_201_CREATED,
         )
-        body = {
-            "id": row.pk,
-            "delegator": row.delegator,
-            "delegatee": row.delegatee,
-            "transaction": TransactionSerializer(row.outgoing).data,
-        }
-        return Response(body, status=status.HTTP_201_CREATED)

@@ -93,7 +93,11 @@ class Ballot:
     reason: str | None = None  # with a reason it is an ExtendedBallot
 
     def typed_data(self, domain: Eip712Domain) -> dict[str, object]:
-        """The EIP-712 document a wallet signs (`Ballot`, or `ExtendedBallot` with a reason)."""
+        """The EIP-712 document a wallet signs (`Ballot`, or `ExtendedBallot` with a reason).
+
+        The uint256 values are decimal strings: a proposal id or keyed nonce is past 2^53, where a JSON
+        number loses digits in a browser, and eth_signTypedData_v4 and eth-account both read the digits.
+        """
         fields = [
             {"name": "proposalId", "type": "uint256"},
             {"name": "support", "type": "uint8"},
@@ -101,10 +105,10 @@ class Ballot:
             {"name": "nonce", "type": "uint256"},
         ]
         message: dict[str, object] = {
-            "proposalId": self.proposal_id,
+            "proposalId": str(self.proposal_id),
             "support": int(self.support),
             "voter": self.voter,
-            "nonce": self.nonce,
+            "nonce": str(self.nonce),
         }
         if self.reason is None:
             return typed_data(domain, "Ballot", fields, message)

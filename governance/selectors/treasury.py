@@ -5,8 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from bounties.models import Challenge
 from governance.chain.escrow import ChallengeState
-from governance.models import ChainDeployment, PoolAttestation, PoolCommitment, PoolMirror, PoolMovement
+from governance.models import (
+    ChainDeployment,
+    ChallengeOnChain,
+    PoolAttestation,
+    PoolCommitment,
+    PoolMirror,
+    PoolMovement,
+)
 
 PAYOUT_KINDS = (PoolMovement.Kind.CLAIM, PoolMovement.Kind.REFUND, PoolMovement.Kind.SWEEP)
 
@@ -74,6 +82,15 @@ def treasury_payouts(*, deployment: ChainDeployment, limit: int = 100) -> list[P
         .select_related("pool")
         .order_by("-block_number", "-log_index")[:limit]
     )
+
+
+def challenges_by_escrow_id(escrow_ids: list[str]) -> dict[str, Challenge]:
+    """The platform challenge of each escrow challenge id (decimal strings), in one query."""
+    # An id the mirror read from the chain may be any uint256; one past 18 digits is no stored id and
+    # would overflow the database's integer, so it is left out rather than queried.
+    numbers = [int(i) for i in escrow_ids if i.isdigit() and len(i) < 19]
+    rows = ChallengeOnChain.objects.filter(escrow_challenge_id__in=numbers).select_related("challenge")
+    return {str(row.escrow_challenge_id): row.challenge for row in rows}
 
 
 def pool_detail(

@@ -14,8 +14,8 @@ from governance.chain.governor import VoteSupport
 from governance.models import ChainDeployment, PoolMirror, PoolMovement
 from governance.selectors.deployment import current_deployment
 from governance.selectors.members import MemberProfile, member_profile
+from governance.selectors.treasury import challenges_by_escrow_id
 from governance.selectors.wallets import user_of_wallet, wallet_of_user
-from governance.views.treasury import challenges_by_escrow_id
 
 ADDRESS_PATTERN = r"[0-9a-zA-Z]{1,64}"  # anything address-like reaches the view, which answers 404 if bad
 _REFUNDING = (ChallengeState.CANCELLED, ChallengeState.AWARDED, ChallengeState.FINALIZED)

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from governance.chain.client import CHAIN_UNREACHABLE_ERRORS, ChainIdMismatchError, NodeRequestError
 from governance.chain.token import Erc20
-from governance.models import ChainDeployment, ChallengeOnChain
+from governance.models import ChainDeployment
 from governance.selectors.deployment import current_deployment
-from governance.selectors.treasury import treasury_payouts, treasury_pools
+from governance.selectors.treasury import challenges_by_escrow_id, treasury_payouts, treasury_pools
 from governance.services.connection import ChainNotConfiguredError, chain_client
 
 # The balance changes only by governance actions: a minute of staleness costs nothing, and a down chain
@@ -26,13 +26,6 @@ _UNREADABLE: tuple[type[BaseException], ...] = (
     NodeRequestError,
     *CHAIN_UNREACHABLE_ERRORS,
 )
-
-
-def challenges_by_escrow_id(escrow_ids: list[str]) -> dict[str, object]:
-    """The platform challenge of each escrow challenge id (decimal strings), in one query."""
-    numbers = [int(i) for i in escrow_ids if i.isdigit() and len(i) < 19]
-    rows = ChallengeOnChain.objects.filter(escrow_challenge_id__in=numbers).select_related("challenge")
-    return {str(row.escrow_challenge_id): row.challenge for row in rows}
 
 
 def treasury_balance(deployment: ChainDeployment) -> int | None:

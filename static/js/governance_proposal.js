@@ -38,13 +38,11 @@ async function voteGasless(form) {
   const params = new URLSearchParams({ voter: address, support: String(support) });
   if (reason) params.set("reason", reason);
   const response = await fetch(`${form.dataset.typedDataUrl}?${params}`, { headers: { Accept: "application/json" } });
-  // The uint256 id and keyed nonce do not survive JSON.parse as Numbers (precision ends at 2^53): keep
-  // their digits as strings, which eth_signTypedData_v4 accepts for uint256.
-  const text = (await response.text()).replace(/"(proposalId|nonce)":\s*(\d+)/g, '"$1": "$2"');
-  const typed = JSON.parse(text);
+  // The server sends the uint256 id and nonce as decimal strings: passed on as they are, digit for digit.
+  const typed = await response.json();
   if (!response.ok) throw Object.assign(new Error(typed.detail || ""), { serverDetail: typed.detail });
   const signature = await signTypedDataV4(address, typed);
-  const body = { voter: address, support, nonce: String(typed.message.nonce), signature };
+  const body = { voter: address, support, nonce: typed.message.nonce, signature };
   if (reason) body.reason = reason;
   await postJSON(form.dataset.ballotsUrl, body);
   return "Your vote is recorded; waiting for the chain.";

@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
+from tests.governance.pages_support import browser, on_anvil  # noqa: F401 (the governance read API's)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from governance.chain.client import ChainClient
 from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment, PoolMovement
 from tests.contracts.helpers import MEMBER_STAKE, PRIZE, Dao
-from tests.governance.pages_support import browser, on_anvil  # noqa: F401 (fixtures)
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
 from tests.governance.test_indexer_support import UNIT, Lifecycle
 
@@ -23,8 +22,8 @@ def test_delegates_and_pools_paginated(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
@@ -53,8 +52,8 @@ def test_payouts_with_transactions(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     payouts = browser.get(API + "treasury/payouts/").json()["results"]
@@ -76,8 +75,8 @@ def test_member_profile_and_404s(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     voter = dao.actors.members[2].address

@@ -8,10 +8,9 @@ import pytest
 
 from governance.chain.anvil import AnvilProcess, DevChain, dev_accounts
 from governance.chain.client import ChainClient
-from governance.chain.deploy import GovernanceParams, deploy_contracts
 from governance.chain.escrow import PrizeEscrow
 from governance.chain.token import Erc20
-from tests.contracts.helpers import MEMBER_STAKE, TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao, EscrowLab
+from tests.contracts.helpers import TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao, EscrowLab
 
 
 @pytest.fixture(scope="session")
@@ -35,19 +34,8 @@ def actors() -> Actors:
 
 @pytest.fixture(scope="session")
 def dao(client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
-    """The full set, deployed and wired as production would be, with members self-delegated."""
-    params = GovernanceParams(
-        evaluators=tuple(e.address for e in actors.evaluators),
-        evaluator_threshold=TEST_PARAMS_EVALUATOR_THRESHOLD,
-        guardian=actors.guardian.address,
-    )
-    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
-    deployment = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
-    dao = Dao(client, chain, deployment, params, actors)
-    for member in actors.members:
-        dao.token.delegate(sender=member, delegatee=member.address)
-    chain.advance(1)  # propose() reads voting power one second back: let the delegations be in the past
-    return dao
+    """The full set, deployed once for the session (every test reverts to it)."""
+    return Dao.deploy(client, chain, actors)
 
 
 def _lab(client: ChainClient, chain: DevChain, dao: Dao, token_artifact: str) -> EscrowLab:

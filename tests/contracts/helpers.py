@@ -15,7 +15,7 @@ from web3 import Web3
 from governance.chain.anvil import DevChain
 from governance.chain.attestations import Attestation
 from governance.chain.client import ChainClient
-from governance.chain.deploy import TOKEN_UNIT, Deployment, GovernanceParams
+from governance.chain.deploy import TOKEN_UNIT, Deployment, GovernanceParams, deploy_contracts
 from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import PrizeEscrow
 from governance.chain.governor import Governor, Proposal, ProposalAction, VoteSupport
@@ -63,6 +63,25 @@ class Dao:
     deployment: Deployment
     params: GovernanceParams
     actors: Actors
+
+    @classmethod
+    def deploy(cls, client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
+        """The full set, deployed and wired as production would be, with members self-delegated.
+
+        The one recipe of the contract and governance suites' `dao` fixtures, whatever their scope.
+        """
+        params = GovernanceParams(
+            evaluators=tuple(e.address for e in actors.evaluators),
+            evaluator_threshold=TEST_PARAMS_EVALUATOR_THRESHOLD,
+            guardian=actors.guardian.address,
+        )
+        members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
+        deployment = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
+        dao = cls(client, chain, deployment, params, actors)
+        for member in actors.members:
+            dao.token.delegate(sender=member, delegatee=member.address)
+        chain.advance(1)  # propose() reads voting power one second back: let the delegations be in the past
+        return dao
 
     @cached_property
     def token(self) -> GovernanceToken:

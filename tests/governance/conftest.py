@@ -12,6 +12,7 @@ from governance.chain.client import ChainClient
 from governance.chain.deploy import Deployment, deploy_contracts
 from governance.models import ChainDeployment
 from governance.services.deployment import governance_params
+from tests.governance.pages_support import browser, on_anvil, signed_in  # noqa: F401 (the page fixtures)
 
 # Nothing listens here: connections are refused at once (a chain that is down).
 DEAD_RPC_URL = "http://127.0.0.1:9"

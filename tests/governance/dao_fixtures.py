@@ -22,11 +22,11 @@ from web3.types import TxReceipt
 
 from governance.chain.anvil import AnvilProcess, DevChain, dev_accounts
 from governance.chain.client import ChainClient
-from governance.chain.deploy import TOKEN_UNIT, GovernanceParams, deploy_contracts
+from governance.chain.deploy import TOKEN_UNIT
 from governance.models import ChainDeployment, OutgoingTransaction
 from governance.services import prize_inputs
 from governance.services.outbox_sender import outgoing_transaction_send
-from tests.contracts.helpers import MEMBER_STAKE, TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao
+from tests.contracts.helpers import TEST_PARAMS_EVALUATOR_THRESHOLD, Actors, Dao
 from tests.factories import ChallengeFactory, UserFactory
 
 __all__ = [
@@ -73,19 +73,8 @@ def actors() -> Actors:
 
 @pytest.fixture(scope="module")
 def dao(client: ChainClient, chain: DevChain, actors: Actors) -> Dao:
-    """The full set deployed and wired as production would be, with members self-delegated."""
-    params = GovernanceParams(
-        evaluators=tuple(e.address for e in actors.evaluators),
-        evaluator_threshold=TEST_PARAMS_EVALUATOR_THRESHOLD,
-        guardian=actors.guardian.address,
-    )
-    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
-    deployed = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
-    dao = Dao(client, chain, deployed, params, actors)
-    for member in actors.members:
-        dao.token.delegate(sender=member, delegatee=member.address)
-    chain.advance(1)
-    return dao
+    """The full set, deployed once on the module's anvil (every test reverts to it)."""
+    return Dao.deploy(client, chain, actors)
 
 
 @pytest.fixture(autouse=True)

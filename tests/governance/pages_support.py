@@ -1,20 +1,24 @@
-"""Helpers for the governance page tests: a browser client, linked wallets, the settings on the anvil.
+"""Helpers for the governance page tests: a browser client, signed-in members with linked wallets, the
+settings on the anvil.
 
-No tests here; the fixtures come from test_indexer_support (a DAO with its whole lifecycle on anvil).
+No tests here. The fixtures are registered by tests/governance/conftest.py and tests/api/conftest.py; the
+chain ones they build on come from test_indexer_support or dao_fixtures (a DAO on the module's anvil).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
 from governance.chain.client import ChainClient
 from governance.models import WalletLink
+from tests.factories import UserFactory
+
+SignIn = Callable[..., Client]
 
 
 @pytest.fixture
@@ -33,11 +37,25 @@ def on_anvil(settings: Any, client: ChainClient) -> Iterator[None]:
     cache.clear()
 
 
-def linked_user(username: str, address: str) -> object:
+def linked_user(username: str, address: str) -> Any:
     """An account with `address` linked as its wallet."""
-    user = get_user_model().objects.create_user(username=username, password="x")
+    user = UserFactory.create(username=username)
     WalletLink.objects.create(user=user, address=address, message="test link", signature="0x")
     return user
+
+
+@pytest.fixture
+def signed_in(db: None) -> SignIn:
+    """Builds a browser signed in as a new account `username`, with `wallet` linked when one is given."""
+
+    def sign_in(username: str, wallet: str | None = None) -> Client:
+        browser = Client()
+        browser.force_login(
+            UserFactory.create(username=username) if wallet is None else linked_user(username, wallet)
+        )
+        return browser
+
+    return sign_in
 
 
 def challenge_on_escrow(escrow_id: int, title: str) -> object:

@@ -75,3 +75,21 @@ def test_a_malformed_ballot_names_its_field(deployment: ChainDeployment, open_pr
     )
     assert response.status_code == 400
     assert response.json()["field"] == "voter"
+
+
+def test_the_typed_data_gives_its_uint256_values_as_decimal_strings(
+    dao: Dao, deployment: ChainDeployment, open_proposal: int
+) -> None:
+    voter = dao.actors.members[2].address
+    typed = APIClient().get(
+        f"/api/v1/governance/proposals/{open_proposal}/ballot-typed-data/", {"voter": voter}
+    )
+
+    # A proposal id is a hash: past 2^53, where a JSON number would lose digits in the browser.
+    assert open_proposal > 2**53
+    assert typed.json()["message"] == {
+        "proposalId": str(open_proposal),
+        "support": 1,
+        "voter": voter,
+        "nonce": str(dao.governor.ballot_nonce(voter=voter, proposal_id=open_proposal)),
+    }

@@ -15,7 +15,6 @@ from eth_utils import keccak
 
 from governance.chain.anvil import AnvilProcess, DevChain, dev_accounts
 from governance.chain.client import ChainClient
-from governance.chain.deploy import GovernanceParams, deploy_contracts
 from governance.chain.governor import Proposal, VoteSupport
 from governance.models import (
     ChainDeployment,
@@ -28,7 +27,7 @@ from governance.models import (
     ProposalMirror,
     VoteMirror,
 )
-from tests.contracts.helpers import CLAIM_WINDOW, MEMBER_STAKE, PRIZE, Actors, Dao, results, spec_hash
+from tests.contracts.helpers import CLAIM_WINDOW, PRIZE, Actors, Dao, results, spec_hash
 
 UNIT = 10**18
 # What `from ... import *` brings into a test module: the fixtures.
@@ -69,19 +68,7 @@ def chain(client: ChainClient) -> DevChain:
 
 @pytest.fixture(scope="module")
 def dao(client: ChainClient, chain: DevChain) -> Dao:
-    actors = Actors.from_accounts(dev_accounts(20))
-    params = GovernanceParams(
-        evaluators=tuple(e.address for e in actors.evaluators),
-        evaluator_threshold=2,
-        guardian=actors.guardian.address,
-    )
-    members: dict[str, int] = {member.address: MEMBER_STAKE for member in actors.members}
-    deployment = deploy_contracts(client=client, deployer=actors.deployer, members=members, params=params)
-    dao = Dao(client, chain, deployment, params, actors)
-    for member in actors.members:
-        dao.token.delegate(sender=member, delegatee=member.address)
-    chain.advance(1)
-    return dao
+    return Dao.deploy(client, chain, Actors.from_accounts(dev_accounts(20)))
 
 
 def _challenge(dao: Dao, label: str, funder_index: int, amount: int, award_within: int) -> int:

@@ -16,8 +16,14 @@ from governance.models import ChainDeployment, PoolMovement
 from governance.selectors.delegates import delegates_list
 from governance.selectors.members import member_profile
 from governance.selectors.proposals import proposal_detail, proposal_title, proposals_list
-from governance.selectors.treasury import pool_detail, treasury_payouts, treasury_pools
+from governance.selectors.treasury import (
+    challenges_by_escrow_id,
+    pool_detail,
+    treasury_payouts,
+    treasury_pools,
+)
 from tests.contracts.helpers import MEMBER_STAKE, PRIZE, Dao
+from tests.governance.pages_support import challenge_on_escrow
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
 from tests.governance.test_indexer_support import UNIT, Lifecycle
 
@@ -166,3 +172,12 @@ def test_query_counts_do_not_grow_with_the_mirror(
 
     assert full == [1, 2, 3, 1, 1, 4, 4]
     assert early[0] == 1 and early[2:5] == [3, 1, 1]  # before the proposal and pool exist: fewer, never more
+
+
+def test_challenges_by_escrow_id_in_one_query_leaving_out_ids_no_row_can_hold() -> None:
+    first, second = challenge_on_escrow(7, "first"), challenge_on_escrow(12, "second")
+
+    asked = ["12", "7", "99", "x", str(2**255)]
+
+    assert challenges_by_escrow_id(asked) == {"7": first, "12": second}
+    assert _queries(lambda: challenges_by_escrow_id(asked)) == 1

@@ -12,7 +12,7 @@ from governance.chain.client import ChainClient
 from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment
 from tests.contracts.helpers import MEMBER_STAKE, PRIZE, Dao
-from tests.governance.pages_support import browser, linked_user, on_anvil  # noqa: F401 (fixtures)
+from tests.governance.pages_support import SignIn
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
 from tests.governance.test_indexer_support import UNIT, Lifecycle
 
@@ -28,8 +28,8 @@ def test_delegates_listed_with_power_votes_and_delegators(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
@@ -55,12 +55,12 @@ def test_own_delegation_and_a_new_one_after_sync(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    signed_in: SignIn,
+    on_anvil: None,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     members = dao.actors.members
-    browser.force_login(linked_user("delegator", members[4].address))  # type: ignore[arg-type]
+    browser = signed_in("delegator", members[4].address)
 
     html = browser.get(reverse("governance:delegates")).content.decode()
     assert f'delegating to <code class="hash" id="own-delegate">{members[0].address}</code>.' in html
@@ -82,8 +82,8 @@ def test_own_delegation_and_a_new_one_after_sync(
 
 def test_delegate_wallet_call_is_encoded_server_side(
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     dao: Dao,
 ) -> None:
     target = dao.actors.members[1].address

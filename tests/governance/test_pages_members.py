@@ -16,14 +16,14 @@ from governance.chain.escrow import ChallengeState
 from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment, PoolMirror, PoolMovement
 from tests.contracts.helpers import MEMBER_STAKE, Dao
-from tests.governance.pages_support import browser, challenge_on_escrow, linked_user, on_anvil  # noqa: F401
+from tests.governance.pages_support import SignIn, challenge_on_escrow, linked_user
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
 from tests.governance.test_indexer_support import UNIT, Lifecycle
 
 pytestmark = pytest.mark.django_db
 
 
-def _page(browser: Client, address: str) -> str:  # noqa: F811
+def _page(browser: Client, address: str) -> str:
     response = browser.get(reverse("governance:member", args=[address]))
     assert response.status_code == 200
     return response.content.decode()
@@ -34,8 +34,8 @@ def test_winner_profile_shows_rewards_and_claims_with_transactions(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
@@ -66,8 +66,8 @@ def test_voter_profile_lists_votes_and_delegate(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     members = dao.actors.members
@@ -87,8 +87,9 @@ def test_claim_button_only_for_the_owner_of_an_owed_prize(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
+    signed_in: SignIn,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     first, second = dao.actors.funders[0].address, dao.actors.funders[1].address
@@ -100,19 +101,17 @@ def test_claim_button_only_for_the_owner_of_an_owed_prize(
     button = f'data-claim="{lifecycle.awarded_id}">Claim</button>'
 
     assert button not in _page(browser, second)  # anonymous
-    browser.force_login(linked_user("second", second))  # type: ignore[arg-type]
-    html = _page(browser, second)
+    as_second = signed_in("second", second)
+    html = _page(as_second, second)
     assert button in html and f"{tokens(300 * UNIT)} prize tokens from escrow challenge" in html
-    assert button not in _page(browser, first)  # someone else's profile
+    assert button not in _page(as_second, first)  # someone else's profile
 
-    browser.force_login(linked_user("first", first))  # type: ignore[arg-type]
-    assert button not in _page(browser, first)  # 600 awarded, 600 claimed: nothing owed
+    assert button not in _page(signed_in("first", first), first)  # 600 awarded, 600 claimed: nothing owed
 
     PoolMirror.objects.filter(pk=pool.pk).update(
         claim_deadline=int(time.time()) - 1
     )  # the page reads the clock
-    browser.force_login(get_user_model().objects.get(username="second"))
-    assert button not in _page(browser, second)  # the claim window has closed
+    assert button not in _page(as_second, second)  # the claim window has closed
 
 
 def test_refund_button_for_a_funder_with_an_unawarded_remainder(
@@ -120,18 +119,18 @@ def test_refund_button_for_a_funder_with_an_unawarded_remainder(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    on_anvil: None,
+    signed_in: SignIn,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     funder = dao.actors.members[4].address
-    browser.force_login(linked_user("funder", funder))  # type: ignore[arg-type]
+    as_funder = signed_in("funder", funder)
     refund = f'data-refund="{lifecycle.awarded_id}">Claim refund</button>'
-    assert refund not in _page(browser, funder)  # already refunded on chain
+    assert refund not in _page(as_funder, funder)  # already refunded on chain
 
     # The mirror before the refund: 1000 funded, 900 awarded, the funder's 100 left to refund.
     PoolMovement.objects.filter(kind=PoolMovement.Kind.REFUND, account=funder).delete()
-    html = _page(browser, funder)
+    html = _page(as_funder, funder)
     assert refund in html and f"{tokens(100 * UNIT)} prize tokens not awarded" in html
 
 
@@ -142,8 +141,8 @@ def test_refund_button_for_a_funder_with_an_unawarded_remainder(
 def test_unknown_or_malformed_address_is_404(
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     address: str,
 ) -> None:
     assert browser.get(f"/governance/members/{address}/").status_code == 404
@@ -152,7 +151,7 @@ def test_unknown_or_malformed_address_is_404(
 def test_contributor_profile_links_the_governance_profile_of_a_linked_wallet(
     dao: Dao,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
+    browser: Client,
 ) -> None:
     holder = dao.actors.members[1].address
     linked_user("holder", holder)

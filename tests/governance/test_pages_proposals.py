@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from governance.chain.client import ChainClient
 from governance.chain.governor import VoteSupport
 from governance.indexer.sync import chain_sync
-from governance.models import ChainDeployment, WalletLink
+from governance.models import ChainDeployment
 from tests.contracts.helpers import MEMBER_STAKE, Dao
-from tests.factories import UserFactory
 from tests.governance.dao_fixtures import *  # noqa: F403
+from tests.governance.pages_support import SignIn
 from tests.governance.test_indexer_support import dead_rpc_url
 
 pytestmark = pytest.mark.django_db
@@ -30,17 +30,6 @@ def _get(browser: Client, url: str) -> tuple[int, str, int]:
     with CaptureQueriesContext(connection) as captured:
         response = browser.get(url)
     return response.status_code, response.content.decode(), len(captured.captured_queries)
-
-
-def _member_browser(dao: Dao, index: int) -> Client:
-    """A signed-in account whose linked wallet is DAO member `index`."""
-    user = UserFactory.create(username=f"member{index}")
-    WalletLink.objects.create(
-        user=user, address=dao.actors.members[index].address, message="m", signature="0x"
-    )
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture
@@ -139,22 +128,21 @@ def test_no_deployment_says_so(db: None) -> None:
 
 
 def test_the_vote_box_is_explained_to_who_cannot_vote_and_offered_to_who_can(
-    dao: Dao, deployment: ChainDeployment, open_proposal: int, synced: Callable[[], None]
+    dao: Dao,
+    deployment: ChainDeployment,
+    open_proposal: int,
+    synced: Callable[[], None],
+    signed_in: SignIn,
 ) -> None:
     synced()
     url = f"/governance/proposals/{open_proposal}/"
-    no_wallet = Client()
-    no_wallet.force_login(UserFactory.create(username="walletless"))
+    no_wallet = signed_in("walletless")
     assert "Link a wallet in your account settings to vote." in no_wallet.get(url).content.decode()
 
-    powerless = Client()
-    user = UserFactory.create(username="powerless")
-    WalletLink.objects.create(user=user, address=dao.actors.outsider.address, message="m", signature="0x")
-    powerless.force_login(user)
-    body = powerless.get(url).content.decode()
+    body = signed_in("powerless", dao.actors.outsider.address).get(url).content.decode()
     assert "Your wallet has no voting power" in body and "data-vote-form" not in body
 
-    member = _member_browser(dao, 3)
+    member = signed_in("member3", dao.actors.members[3].address)
     status, body, queries = _get(member, url)
     assert (status, queries) == (200, 9)
     assert "data-vote-form" in body and f'data-address="{dao.actors.members[3].address}"' in body

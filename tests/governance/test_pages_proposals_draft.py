@@ -12,9 +12,9 @@ from governance.models import ChainDeployment, PrizeProposalDraft
 from governance.services import prize_inputs
 from governance.services.proposals import prize_proposal_draft_create, prize_proposal_submit_by_platform
 from tests.contracts.helpers import MEMBER_STAKE, Dao
-from tests.factories import UserFactory
 from tests.governance.dao_fixtures import *  # noqa: F403
 from tests.governance.dao_fixtures import POOL, AttestedChallenge, send_outbox_row
+from tests.governance.pages_support import SignIn
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,18 @@ def _submitted(dao: Dao, attested: AttestedChallenge, client: ChainClient) -> in
 
 
 def test_a_drafted_award_shows_its_evidence_and_recipients_and_queue_only_once_passed(
-    dao: Dao, deployment: ChainDeployment, attested: AttestedChallenge, client: ChainClient
+    dao: Dao,
+    deployment: ChainDeployment,
+    attested: AttestedChallenge,
+    client: ChainClient,
+    signed_in: SignIn,
 ) -> None:
     proposal_id = _submitted(dao, attested, client)
     chain_sync(deployment=deployment, client=client)
     url = f"/governance/proposals/{proposal_id}/"
-    signed_in = Client()
-    signed_in.force_login(UserFactory.create(username="bystander"))
+    bystander = signed_in("bystander")
 
-    body = signed_in.get(url).content.decode()
+    body = bystander.get(url).content.decode()
     assert "badge-pending" in body and "opens in" in body and "data-advance" not in body
     ada, grace = attested.wallets[attested.ranked[0].pk], attested.wallets[attested.ranked[1].pk]
     assert f'<td>ada</td><td><code title="{ada}">' in body and f'<code title="{grace}">' in body
@@ -51,7 +54,7 @@ def test_a_drafted_award_shows_its_evidence_and_recipients_and_queue_only_once_p
     dao.close_vote(proposal_id)
     chain_sync(deployment=deployment, client=client)
 
-    body = signed_in.get(url).content.decode()
+    body = bystander.get(url).content.decode()
     assert "badge-succeeded" in body and ">Queue</button>" in body and ">Execute</button>" not in body
     assert Client().get(url).content.decode().count("Log in to queue this proposal.") == 1
 
@@ -84,11 +87,10 @@ def test_the_read_api_lists_and_details_proposals_from_the_mirror(
 
 
 def test_the_vote_call_is_the_governors_cast_vote_with_reason(
-    dao: Dao, deployment: ChainDeployment, open_proposal: int, client: ChainClient
+    dao: Dao, deployment: ChainDeployment, open_proposal: int, client: ChainClient, signed_in: SignIn
 ) -> None:
     chain_sync(deployment=deployment, client=client)
-    browser = Client()
-    browser.force_login(UserFactory.create(username="voter"))
+    browser = signed_in("voter")
     url = f"/api/v1/governance/proposals/{open_proposal}/vote-call/"
 
     answer = browser.post(url, {"support": 2, "reason": "why not"}, content_type="application/json").json()

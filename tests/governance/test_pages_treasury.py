@@ -13,7 +13,7 @@ from governance.chain.token import Erc20
 from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment
 from tests.contracts.helpers import PRIZE, Dao
-from tests.governance.pages_support import browser, challenge_on_escrow, on_anvil  # noqa: F401 (fixtures)
+from tests.governance.pages_support import challenge_on_escrow
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
 from tests.governance.test_indexer_support import UNIT, Lifecycle, dead_rpc_url
 
@@ -25,8 +25,8 @@ def test_treasury_lists_pools_payouts_and_balance(
     dao: Dao,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
@@ -67,8 +67,8 @@ def test_treasury_renders_while_the_chain_is_down(
     client: ChainClient,
     lifecycle: Lifecycle,
     deployment: ChainDeployment,
-    browser: Client,  # noqa: F811
-    on_anvil: None,  # noqa: F811
+    browser: Client,
+    on_anvil: None,
     settings: object,
 ) -> None:
     chain_sync(deployment=deployment, client=client)
@@ -81,7 +81,7 @@ def test_treasury_renders_while_the_chain_is_down(
     assert len(page.context["pools"]) == 2 and page.context["balance"] is None
 
 
-def test_treasury_before_any_deployment(db: None, browser: Client) -> None:  # noqa: F811
+def test_treasury_before_any_deployment(db: None, browser: Client) -> None:
     page = browser.get(reverse("governance:treasury"))
     assert page.status_code == 200 and "No contracts are deployed yet." in page.content.decode()
 

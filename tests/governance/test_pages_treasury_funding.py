@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
@@ -12,6 +11,7 @@ from governance.chain.token import Erc20
 from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment, ChallengeOnChain
 from governance.services.trust import trust_chain_advance
+from tests.governance.pages_support import SignIn
 from tests.governance.trust_support import (
     TrustChain,
     chain_settings,
@@ -33,7 +33,7 @@ def _send(trust: TrustChain, sender: str, call: dict[str, str]) -> None:
 
 
 def test_funding_through_the_server_built_calls_shows_after_sync(
-    chain_settings: TrustChain, deployment_row: ChainDeployment, client: Client
+    chain_settings: TrustChain, deployment_row: ChainDeployment, client: Client, signed_in: SignIn
 ) -> None:
     challenge = publish_challenge()
     send_queued(chain_settings)
@@ -50,11 +50,11 @@ def test_funding_through_the_server_built_calls_shows_after_sync(
         "funders": [],
     }
 
-    client.force_login(get_user_model().objects.create_user(username="funder", password="x"))
-    page = client.get(reverse("bounties:challenge-detail", args=[challenge.slug])).content.decode()
+    member = signed_in("funder")
+    page = member.get(reverse("bounties:challenge-detail", args=[challenge.slug])).content.decode()
     calls_url = reverse("governance:fund-calls", args=[escrow_id])
     assert f'data-fund-calls-url="{calls_url}" data-funding-url="{funding_url}"' in page
-    answer = client.get(calls_url, {"amount": "12.5"}).json()
+    answer = member.get(calls_url, {"amount": "12.5"}).json()
     assert answer["amount"] == str(12 * TOKEN_UNIT + TOKEN_UNIT // 2)
     approve, fund = answer["calls"]
     assert (approve["to"], fund["to"]) == (deployment_row.prize_token, deployment_row.escrow)
@@ -63,7 +63,7 @@ def test_funding_through_the_server_built_calls_shows_after_sync(
     chain_sync(deployment=deployment_row, client=chain_settings.client)
 
     assert token.balance_of(funder) == balance - 12 * TOKEN_UNIT - TOKEN_UNIT // 2
-    assert client.get(funding_url).json() == {
+    assert member.get(funding_url).json() == {
         "synced": True,
         "total": str(12 * TOKEN_UNIT + TOKEN_UNIT // 2),
         "total_tokens": "12.5",
