@@ -14,6 +14,7 @@ class ItemKind(StrEnum):
     PROPOSAL = "proposal"
     VOTE = "vote"
     PAYOUT = "payout"
+    FUNDING = "funding"
 
 
 KIND_LABELS = {
@@ -23,6 +24,7 @@ KIND_LABELS = {
     ItemKind.PROPOSAL: "Proposal",
     ItemKind.VOTE: "Vote",
     ItemKind.PAYOUT: "Payout",
+    ItemKind.FUNDING: "Funding",
 }
 
 

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from activity.selectors.feed import challenge_feed_page
 from activity.selectors.watches import is_watching
-from activity.services.watches import challenge_unwatch, challenge_watch, watches_unsubscribe
+from activity.services.watches import (
+    challenge_unwatch,
+    challenge_watch,
+    unsubscribe_scope,
+    watches_unsubscribe,
+)
 from bounties.errors import ApplicationError
 from bounties.selectors.challenges import challenge_get_visible
 from bounties.views.common import application_errors_as_pages
@@ -64,9 +69,10 @@ def challenge_watch_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for a click (a link preview must not unsubscribe); POST unsubscribes, no log-in needed."""
-    if request.method == "GET":
-        return render(request, "activity/unsubscribe.html", {"token": token})
     try:
+        if request.method == "GET":
+            scope = unsubscribe_scope(token=token)
+            return render(request, "activity/unsubscribe.html", {"token": token, "scope": scope})
         result = watches_unsubscribe(token=token)
     except ApplicationError as error:
         return render(request, "activity/unsubscribe.html", {"error": error.message}, status=400)

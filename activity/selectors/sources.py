@@ -206,7 +206,7 @@ def payout_items(challenge: Challenge, window: Window) -> list[FeedItem]:
     path = reverse("governance:treasury")
     return [
         FeedItem(
-            kind=ItemKind.PAYOUT,
+            kind=ItemKind.FUNDING if movement.kind == PoolMovement.Kind.FUNDING else ItemKind.PAYOUT,
             key=f"payout-{movement.pk}",
             at=movement.block_time,
             headline=PAYOUT_WORDING[PoolMovement.Kind(movement.kind)].format(

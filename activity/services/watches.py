@@ -50,21 +50,36 @@ class Unsubscribed:
     challenge_title: str | None  # None: the link stops every watch
 
 
-def watches_unsubscribe(*, token: str) -> Unsubscribed:
-    """Remove the watches a token from a digest names. Raises ApplicationError for a forged token."""
+def _token_scope(token: str) -> tuple[int, int | None]:
+    """The (user id, challenge id or None) a token names. Raises ApplicationError for a forged token."""
     # Trust boundary: the token arrives from anyone's mail client; only its signature makes it ours.
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user_id, challenge_id = int(payload["u"]), payload["c"]
-        challenge_id = None if challenge_id is None else int(challenge_id)
+        challenge_id = payload["c"]
+        return int(payload["u"]), None if challenge_id is None else int(challenge_id)
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise ApplicationError(
             "This unsubscribe link is not valid. Watches can also be managed on each challenge's page."
         ) from error
+
+
+def _scope_title(challenge_id: int | None) -> str | None:
+    if challenge_id is None:
+        return None
+    return Challenge.objects.filter(pk=challenge_id).values_list("title", flat=True).first() or ""
+
+
+def unsubscribe_scope(*, token: str) -> Unsubscribed:
+    """What a token would stop, changing nothing (the confirmation page). Raises ApplicationError."""
+    _, challenge_id = _token_scope(token)
+    return Unsubscribed(stopped=0, challenge_title=_scope_title(challenge_id))
+
+
+def watches_unsubscribe(*, token: str) -> Unsubscribed:
+    """Remove the watches a token from a digest names. Raises ApplicationError for a forged token."""
+    user_id, challenge_id = _token_scope(token)
     watches = ChallengeWatch.objects.filter(user_id=user_id)
-    title = None
     if challenge_id is not None:
         watches = watches.filter(challenge_id=challenge_id)
-        title = Challenge.objects.filter(pk=challenge_id).values_list("title", flat=True).first() or ""
     stopped, _ = watches.delete()
-    return Unsubscribed(stopped=stopped, challenge_title=title)
+    return Unsubscribed(stopped=stopped, challenge_title=_scope_title(challenge_id))

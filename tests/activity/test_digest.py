@@ -238,4 +238,5 @@ def test_a_forged_unsubscribe_token_is_refused() -> None:
 
     assert answer.status_code == 400
     assert "This unsubscribe link is not valid." in answer.content.decode()
+    assert Client().get(f"/activity/unsubscribe/{user.pk}:forged/").status_code == 400
     assert ChallengeWatch.objects.count() == 1

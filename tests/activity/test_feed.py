@@ -79,7 +79,7 @@ def test_every_source_is_merged_newest_first() -> None:
         (ItemKind.BEST_SCORE, "New best public score 0.700000 by dave with “Deeper”"),
         (ItemKind.BEST_SCORE, "New best public score 0.500000 by carol with “Baseline”"),
         (ItemKind.CLUE, "New clue “Normalise” by dave"),
-        (ItemKind.PAYOUT, "0xB0b0…0B0b added 100 tokens to the prize pool"),
+        (ItemKind.FUNDING, "0xB0b0…0B0b added 100 tokens to the prize pool"),
     ]
     assert [item.at for item in items] == sorted((item.at for item in items), reverse=True)
     assert items[6].path == f"/submissions/{best.pk}/"
