@@ -64,16 +64,16 @@ def test_each_watcher_gets_one_email_with_the_new_items_of_every_watched_challen
     hana_mail, ivan_mail = by_recipient["hana@example.org"], by_recipient["ivan@example.org"]
     assert hana_mail.subject == "[Clueboard] 3 new on 2 challenges you watch"
     assert ivan_mail.subject == "[Clueboard] 1 new on Digits"
-    assert _headlines(hana_mail.body) == [
+    assert _headlines(_body(hana_mail)) == [
         "New clue “Crop” by hana",
         "New clue “Blur first” by ivan",
         "New clue “Rotate” by ivan",
     ]
-    assert _headlines(ivan_mail.body) == ["New clue “Crop” by hana"]
-    assert "Old news" not in hana_mail.body and "Too fresh" not in hana_mail.body
+    assert _headlines(_body(ivan_mail)) == ["New clue “Crop” by hana"]
+    assert "Old news" not in _body(hana_mail) and "Too fresh" not in _body(hana_mail)
     html, mimetype = hana_mail.alternatives[0]  # type: ignore[attr-defined]
     assert mimetype == "text/html" and "New clue “Crop” by hana" in str(html)
-    assert "https://clueboard.example/clues/" in hana_mail.body
+    assert "https://clueboard.example/clues/" in _body(hana_mail)
     assert re.search(
         r"<https://clueboard\.example/activity/unsubscribe/[^/]+/>",
         hana_mail.extra_headers["List-Unsubscribe"],
@@ -84,6 +84,10 @@ def test_each_watcher_gets_one_email_with_the_new_items_of_every_watched_challen
         ("hana", "sent", 3),
         ("ivan", "sent", 1),
     ]
+
+
+def _body(message: Any) -> str:
+    return str(message.body)
 
 
 def _headlines(body: str) -> list[str]:
@@ -163,7 +167,7 @@ def test_the_digest_never_names_unpublished_work_or_private_scores() -> None:
 
     digests_send()
 
-    body = mail.outbox[0].body
+    body = _body(mail.outbox[0])
     assert "New best public score 0.900000 by" in body
     assert "Hidden trick" not in body and f"/submissions/{hidden.pk}/" not in body and "0.654321" not in body
 
@@ -185,7 +189,7 @@ def test_a_refused_email_puts_its_items_back_for_the_next_digest(monkeypatch: An
 
     assert (failed.sent, failed.failed) == (0, 1)
     assert ChallengeWatch.objects.get(pk=watch.pk).digested_until > before
-    assert retried.sent == 1 and "Keep me" in mail.outbox[0].body
+    assert retried.sent == 1 and "Keep me" in _body(mail.outbox[0])
     assert list(DigestDelivery.objects.order_by("id").values_list("status", flat=True)) == ["failed", "sent"]
 
 
@@ -197,7 +201,7 @@ def test_many_items_are_cut_with_a_link_to_the_rest() -> None:
 
     digests_send()
 
-    body = mail.outbox[0].body
+    body = _body(mail.outbox[0])
     assert len(_headlines(body)) == ITEMS_PER_CHALLENGE
     assert (
         "More on the challenge's activity page: https://clueboard.example/challenges/digits/activity/" in body
@@ -213,7 +217,7 @@ def test_the_unsubscribe_links_work_without_signing_in() -> None:
     ClueFactory.create(challenge=digits, created_at=_ago(2))
     ClueFactory.create(challenge=letters, created_at=_ago(2))
     digests_send()
-    body = mail.outbox[0].body
+    body = _body(mail.outbox[0])
     stop_digits = re.search(r"Stop watching Digits: https://clueboard\.example(\S+)", body).group(1)  # type: ignore[union-attr]
     stop_all = re.search(r"Stop every activity digest: https://clueboard\.example(\S+)", body).group(1)  # type: ignore[union-attr]
     anonymous = Client(enforce_csrf_checks=True)  # a mail client's one-click POST carries no CSRF token
@@ -240,3 +244,12 @@ def test_a_forged_unsubscribe_token_is_refused() -> None:
     assert "This unsubscribe link is not valid." in answer.content.decode()
     assert Client().get(f"/activity/unsubscribe/{user.pk}:forged/").status_code == 400
     assert ChallengeWatch.objects.count() == 1
+
+
+def test_the_beat_sends_digests_daily_by_default(settings: Any) -> None:
+    from clueboard.celery import app
+
+    app.loader.import_default_modules()
+    entry = settings.CELERY_BEAT_SCHEDULE["send-activity-digests"]
+    assert entry == {"task": send_activity_digests.name, "schedule": 86400.0}
+    assert entry["task"] in app.tasks

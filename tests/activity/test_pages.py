@@ -115,10 +115,11 @@ def test_the_atom_feed_is_valid_xml_with_absolute_links(client: Client, challeng
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Digits: activity on Clueboard"
     assert feed.findtext(f"{ATOM}id") == "http://testserver/challenges/digits/"
-    assert (
-        feed.find(f"{ATOM}link[@rel='self']").get("href")
-        == "http://testserver/challenges/digits/activity.atom"
-    )  # type: ignore[union-attr]
+    links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
+    assert links == {
+        "alternate": "http://testserver/challenges/digits/",
+        "self": "http://testserver/challenges/digits/activity.atom",
+    }
     assert feed.findtext(f"{ATOM}updated") == newer.created_at.isoformat()
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.findtext(f"{ATOM}title") for entry in entries] == [

@@ -48,10 +48,20 @@ def _a_busy_challenge() -> Any:
     kim, lee = UserFactory.create(username="kim"), UserFactory.create(username="lee")
     ClueFactory.create(challenge=challenge, author=kim, title="Centre the strokes", created_at=_ago(30))
     ScoredSubmissionFactory.create(
-        challenge=challenge, contributor=kim, title="Small MLP", public_score=0.91, finished_at=_ago(26)
+        challenge=challenge,
+        contributor=kim,
+        title="Small MLP",
+        public_score=0.91,
+        created_at=_ago(26.5),
+        finished_at=_ago(26),
     )
     ScoredSubmissionFactory.create(
-        challenge=challenge, contributor=lee, title="Wider MLP", public_score=0.95, finished_at=_ago(20)
+        challenge=challenge,
+        contributor=lee,
+        title="Wider MLP",
+        public_score=0.95,
+        created_at=_ago(20.5),
+        finished_at=_ago(20),
     )
     chain = mirror_rows.deployment()
     mirror_rows.on_chain(challenge, chain, escrow_id=1, at=_ago(40))
@@ -103,7 +113,7 @@ def test_watch_a_challenge_see_its_feed_and_unsubscribe_from_the_email(
         challenge=challenge, title="Augment with shifts", author=UserFactory.create(username="mo")
     )
     assert digests_send().sent == 1
-    body = mail.outbox[0].body
+    body = str(mail.outbox[0].body)
     assert "New clue “Augment with shifts” by mo" in body
     stop = re.search(r"Stop watching Digits: (\S+)", body).group(1)  # type: ignore[union-attr]
     page.context.clear_cookies()  # signed out, as a reader in a mail client would be
