@@ -208,3 +208,16 @@ def test_a_draft_cannot_be_watched_by_others(client: Client) -> None:
 
     assert response.status_code == 404
     assert not ChallengeWatch.objects.exists()
+
+
+def test_the_admin_lists_watches_and_deliveries(client: Client, challenge: Any) -> None:
+    user = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    ChallengeWatch.objects.create(user=user, challenge=challenge, digested_until=timezone.now())
+    client.force_login(user)
+
+    watches = client.get(reverse("admin:activity_challengewatch_changelist"))
+    deliveries = client.get(reverse("admin:activity_digestdelivery_changelist"))
+
+    assert watches.status_code == 200 and "Digits" in watches.content.decode()
+    assert deliveries.status_code == 200
+    assert client.get(reverse("admin:activity_digestdelivery_add")).status_code == 403
