@@ -114,6 +114,7 @@ def commitment_items(challenge: Challenge, window: Window) -> list[FeedItem]:
         committed_at=Coalesce("commit_transaction__block_timestamp", "commit_transaction__mined_at"),
         n_members=Count("members"),
     )
+    rows = rows.filter(committed_at__isnull=False)  # a row put back in the queue has lost its times
     rows = window.bound(rows, "committed_at").order_by("-committed_at", "-id")[: window.limit]
     path = reverse("bounties:challenge-detail", args=[challenge.slug]) + "#trust-heading"
     return [
