@@ -201,8 +201,11 @@ UNUSED_ARTIFACT_GRACE_SECONDS = env.int("UNUSED_ARTIFACT_GRACE_SECONDS", default
 # Uploads above this size are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# The site's public address, for links in emails (digests are sent by workers, outside any request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address, for links in emails (digests are sent by workers, outside any request);
+# production defaults to HTTPS on the first allowed host.
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 # Seconds a feed item waits before a digest lists it: chain events reach the mirror a little after their
 # block time, and a digest's cursor never goes back for them.
 ACTIVITY_DIGEST_SETTLE_SECONDS = env.int("ACTIVITY_DIGEST_SETTLE_SECONDS", default=300)
