@@ -91,7 +91,7 @@ def _body(message: Any) -> str:
 
 
 def _headlines(body: str) -> list[str]:
-    return [line.split(": ", 1)[1] for line in body.splitlines() if line.startswith("- ")]
+    return [line[2:].rsplit(" (", 1)[0] for line in body.splitlines() if line.startswith("- ")]
 
 
 def test_running_twice_sends_nothing_twice() -> None:
