@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bounties",
     "evaluation",
     "governance",
+    "activity",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,15 @@ UNUSED_ARTIFACT_GRACE_SECONDS = env.int("UNUSED_ARTIFACT_GRACE_SECONDS", default
 # Uploads above this size are streamed to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The site's public address, for links in emails (digests are sent by workers, outside any request);
+# production defaults to HTTPS on the first allowed host.
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
+# Seconds a feed item waits before a digest lists it: chain events reach the mirror a little after their
+# block time, and a digest's cursor never goes back for them.
+ACTIVITY_DIGEST_SETTLE_SECONDS = env.int("ACTIVITY_DIGEST_SETTLE_SECONDS", default=300)
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # The mail server of django.core.mail.backends.smtp.EmailBackend (production: `check --deploy` warns while
 # the backend is a development one, since no new account could confirm its address).
@@ -307,6 +317,11 @@ CELERY_BEAT_SCHEDULE = {
     "commit-submission-batches": {
         "task": "governance.tasks_commitments.commit_submission_batches",
         "schedule": env.float("COMMITMENT_BATCH_INTERVAL", default=300.0),
+    },
+    # Watchers' email digests of their challenges' activity (daily by default).
+    "send-activity-digests": {
+        "task": "activity.tasks.send_activity_digests",
+        "schedule": env.float("ACTIVITY_DIGEST_INTERVAL", default=24 * 3600.0),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("clueboard.api_urls")),
     path("governance/", include("governance.urls")),
+    path("", include("activity.urls")),
     path("", include("bounties.urls")),
 ]
 

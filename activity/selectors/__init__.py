@@ -1,0 +1,1 @@
+"""Reads of the activity app: the challenge feed and who watches what."""

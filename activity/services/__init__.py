@@ -1,0 +1,1 @@
+"""Writes of the activity app: watching challenges and sending digests."""
