@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from bounties.errors import ApplicationError
 from bounties.licenses import license_choices
 from bounties.models import ChallengeStatus
+from bounties.services.submissions import UNKNOWN_LICENSE
 from clueboard.ids import MAX_ROW_ID
 from evaluation.scoring.metrics import metric_choices
 
@@ -87,6 +88,7 @@ class SubmissionForm(forms.Form):
         label="Source license",
         required=False,
         choices=license_choices(blank_label="No license (not prize-eligible)"),
+        error_messages={"invalid_choice": UNKNOWN_LICENSE},
         help_text="The OSI-approved license your source is published under. Only licensed source is "
         "eligible for prizes.",
     )

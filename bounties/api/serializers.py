@@ -18,6 +18,7 @@ from bounties.selectors.prize_eligibility import is_prize_eligible
 from bounties.selectors.quota import SubmissionQuota, submission_quota
 from bounties.selectors.visibility import private_scores_revealed
 from bounties.services.clues import MAX_ATTACHMENTS
+from bounties.services.submissions import UNKNOWN_LICENSE
 from clueboard.ids import MAX_ROW_ID
 
 AMOUNT_HELP = "Token base units as a decimal string: amounts can exceed 2**63, which JSON numbers lose."
@@ -312,6 +313,7 @@ class SubmissionCreateSerializer(serializers.Serializer[Any]):
         required=False,
         allow_blank=True,
         default="",
+        error_messages={"invalid_choice": UNKNOWN_LICENSE},
         help_text="SPDX id of the source's OSI-approved license; only licensed source is prize-eligible.",
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
