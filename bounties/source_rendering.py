@@ -140,8 +140,9 @@ def _notebook_lexer(metadata: Any) -> Lexer:
     language = "python"
     if isinstance(metadata, dict):
         info = metadata.get("language_info") or metadata.get("kernelspec") or {}
-        if isinstance(info, dict) and isinstance(info.get("name") or info.get("language"), str):
-            language = info.get("name") or info.get("language")
+        name = info.get("name") or info.get("language") if isinstance(info, dict) else None
+        if isinstance(name, str):
+            language = name
     try:
         return get_lexer_by_name(language, stripnl=False)
     except ClassNotFound:

@@ -7,7 +7,7 @@ the viewer may see the submission (`bounties.selectors.submissions.submission_ge
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass
 from typing import IO
@@ -71,7 +71,7 @@ def source_file(*, submission: Submission, path: str) -> SourceFile:
     raise NotFound(f"There is no file '{path[:200]}' in this source archive.")
 
 
-def _walk(submission: Submission) -> Iterator[tuple[ArchiveEntry, Callable[[], IO[bytes]] | None]]:
+def _walk(submission: Submission) -> Generator[tuple[ArchiveEntry, Callable[[], IO[bytes]] | None]]:
     artifact = submission.source_artifact
     if artifact is None:
         raise NotFound("This submission has no source archive.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -124,6 +124,7 @@ def check_source_archive(*, upload: UploadedFile) -> None:
             field="source_archive",
         )
     try:
-        check_archive_entries(handle=upload, filename=name, archive_bytes=upload.size or 0)
+        # An UploadedFile proxies read/seek/tell to its file: the readers need nothing more.
+        check_archive_entries(handle=cast(BinaryIO, upload), filename=name, archive_bytes=upload.size or 0)
     finally:
         upload.seek(0)

@@ -12,6 +12,7 @@ import stat
 import tarfile
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 from bounties.services import archives
 
@@ -28,8 +29,11 @@ def zip_of(files: dict[str, bytes], name: str = "source.zip") -> Archive:
 
 def tar_of(members: list[tarfile.TarInfo | tuple[str, bytes]], name: str = "source.tar.gz") -> Archive:
     buffer = io.BytesIO()
-    mode = "w:gz" if name.endswith("gz") else "w"
-    with tarfile.open(fileobj=buffer, mode=mode, encoding="utf-8", errors="surrogateescape") as archive:
+    compression: dict[str, Any] = {"compresslevel": 9} if name.endswith("gz") else {}
+    mode = "w:gz" if compression else "w"
+    with tarfile.open(
+        fileobj=buffer, mode=mode, encoding="utf-8", errors="surrogateescape", **compression
+    ) as archive:  # type: ignore[call-overload]
         for member in members:
             if isinstance(member, tarfile.TarInfo):
                 archive.addfile(member)
