@@ -29,7 +29,7 @@ UNSAFE_PATH = "The source archive holds a path that is absolute or leaves the ar
 LINK_OR_DEVICE = (
     "The source archive holds a link or a device file: only plain files and folders are accepted."
 )
-NAME_NOT_UTF8 = "The source archive holds a file name that is not valid UTF-8."
+NAME_NOT_UTF8 = "The source archive holds a file name that is not valid UTF-8 or holds control characters."
 DUPLICATE_PATH = "The source archive holds the same path twice."
 NESTED_ARCHIVE = "The source archive holds another archive: put the sources themselves in one archive."
 TOO_MANY_FILES = "The source archive holds more than {count} files: keep sources, not data, in it."
