@@ -16,7 +16,8 @@ from django.conf import settings
 
 from bounties.errors import InvalidUpload, NotFound
 from bounties.models import Submission
-from bounties.services.archives import ArchiveEntry, read_entry, reading_errors_refused, walk_archive
+from bounties.services.archive_rules import ArchiveEntry
+from bounties.services.archives import read_entry, reading_errors_refused, walk_archive
 from bounties.services.artifacts import artifact_path
 
 README_NAMES = ("readme.md", "readme.markdown", "readme.txt", "readme.rst", "readme")

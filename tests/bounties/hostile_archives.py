@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from bounties.services import archives
+from bounties.services import archive_rules as rules
 
 Archive = tuple[str, bytes]
 
@@ -148,20 +148,20 @@ def tar_gz_truncated() -> Archive:
 
 
 HOSTILE: dict[str, tuple[Callable[[], Archive], str]] = {
-    "zip-traversal": (zip_traversal, archives.UNSAFE_PATH),
-    "zip-absolute": (zip_absolute, archives.UNSAFE_PATH),
-    "zip-windows-drive": (zip_windows_drive, archives.UNSAFE_PATH),
-    "tar-traversal": (tar_traversal, archives.UNSAFE_PATH),
-    "tar-symlink": (tar_symlink, archives.LINK_OR_DEVICE),
-    "tar-hardlink": (tar_hardlink, archives.LINK_OR_DEVICE),
-    "tar-device": (tar_device, archives.LINK_OR_DEVICE),
-    "zip-symlink-mode": (zip_symlink_mode, archives.LINK_OR_DEVICE),
-    "zip-bomb": (zip_bomb, archives.COMPRESSION_BOMB.format(ratio=100)),
-    "tar-gz-bomb": (tar_gz_bomb, archives.COMPRESSION_BOMB.format(ratio=100)),
-    "zip-invalid-utf8-name": (zip_invalid_utf8_name, archives.NAME_NOT_UTF8),
-    "tar-invalid-utf8-name": (tar_invalid_utf8_name, archives.NAME_NOT_UTF8),
-    "zip-nested-archive": (zip_nested_archive, archives.NESTED_ARCHIVE),
-    "tar-nested-gzip": (tar_nested_gzip_renamed, archives.NESTED_ARCHIVE),
-    "zip-corrupted": (zip_corrupted, archives.UNREADABLE),
-    "tar-gz-truncated": (tar_gz_truncated, archives.UNREADABLE),
+    "zip-traversal": (zip_traversal, rules.UNSAFE_PATH),
+    "zip-absolute": (zip_absolute, rules.UNSAFE_PATH),
+    "zip-windows-drive": (zip_windows_drive, rules.UNSAFE_PATH),
+    "tar-traversal": (tar_traversal, rules.UNSAFE_PATH),
+    "tar-symlink": (tar_symlink, rules.LINK_OR_DEVICE),
+    "tar-hardlink": (tar_hardlink, rules.LINK_OR_DEVICE),
+    "tar-device": (tar_device, rules.LINK_OR_DEVICE),
+    "zip-symlink-mode": (zip_symlink_mode, rules.LINK_OR_DEVICE),
+    "zip-bomb": (zip_bomb, rules.COMPRESSION_BOMB.format(ratio=100)),
+    "tar-gz-bomb": (tar_gz_bomb, rules.COMPRESSION_BOMB.format(ratio=100)),
+    "zip-invalid-utf8-name": (zip_invalid_utf8_name, rules.NAME_NOT_UTF8),
+    "tar-invalid-utf8-name": (tar_invalid_utf8_name, rules.NAME_NOT_UTF8),
+    "zip-nested-archive": (zip_nested_archive, rules.NESTED_ARCHIVE),
+    "tar-nested-gzip": (tar_nested_gzip_renamed, rules.NESTED_ARCHIVE),
+    "zip-corrupted": (zip_corrupted, rules.UNREADABLE),
+    "tar-gz-truncated": (tar_gz_truncated, rules.UNREADABLE),
 }

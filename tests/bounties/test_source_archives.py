@@ -17,8 +17,9 @@ from rest_framework.test import APIClient
 
 from bounties.errors import InvalidUpload
 from bounties.models import Submission
-from bounties.services import archives
-from bounties.services.archives import ArchiveEntry, check_archive_entries
+from bounties.services import archive_rules as rules
+from bounties.services.archive_rules import ArchiveEntry
+from bounties.services.archives import check_archive_entries
 from bounties.services.submissions import submission_create
 from tests.bounties import hostile_archives
 from tests.bounties.source_fixtures import project_files, tar_gz_bytes, zip_bytes
@@ -93,18 +94,18 @@ def test_each_hostile_archive_is_refused_by_the_web_form_with_its_reason(case: s
 def test_an_archive_over_the_total_cap_is_refused(settings: LazySettings) -> None:
     settings.MAX_SOURCE_EXPANDED_BYTES = 1024 * 1024
     archive = hostile_archives.zip_over_total(entry_bytes=400 * 1024, entries=3)
-    assert refusal(archive) == archives.TOTAL_TOO_LARGE.format(size="1 MiB")
+    assert refusal(archive) == rules.TOTAL_TOO_LARGE.format(size="1 MiB")
 
 
 def test_a_file_over_the_per_file_cap_is_refused(settings: LazySettings) -> None:
     settings.MAX_SOURCE_ENTRY_BYTES = 300 * 1024
     archive = hostile_archives.zip_over_total(entry_bytes=400 * 1024, entries=1)
-    assert refusal(archive) == archives.ENTRY_TOO_LARGE.format(size="307200 bytes")
+    assert refusal(archive) == rules.ENTRY_TOO_LARGE.format(size="307200 bytes")
 
 
 def test_an_archive_over_the_entry_count_is_refused(settings: LazySettings) -> None:
     archive = hostile_archives.zip_many_entries(settings.MAX_SOURCE_ARCHIVE_MEMBERS + 1)
-    assert refusal(archive) == archives.TOO_MANY_FILES.format(count=20000)
+    assert refusal(archive) == rules.TOO_MANY_FILES.format(count=20000)
 
 
 def test_a_gzip_stream_that_inflates_past_the_cap_is_stopped_while_reading(settings: LazySettings) -> None:
@@ -112,11 +113,11 @@ def test_a_gzip_stream_that_inflates_past_the_cap_is_stopped_while_reading(setti
     settings.MAX_SOURCE_EXPANDED_BYTES = 256 * 1024
     settings.MAX_SOURCE_ARCHIVE_MEMBERS = 2
     archive = hostile_archives.tar_of([("a.bin", bytes(range(256)) * 4096)])
-    assert refusal(archive) == archives.TOTAL_TOO_LARGE.format(size="262144 bytes")
+    assert refusal(archive) == rules.TOTAL_TOO_LARGE.format(size="262144 bytes")
 
 
 def test_an_empty_archive_is_refused() -> None:
-    assert refusal(hostile_archives.zip_of({})) == archives.EMPTY
+    assert refusal(hostile_archives.zip_of({})) == rules.EMPTY
 
 
 @pytest.mark.parametrize(
@@ -148,19 +149,19 @@ def test_highly_compressible_small_sources_are_not_taken_for_bombs() -> None:
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("a/../../b", archives.UNSAFE_PATH),
-        ("..", archives.UNSAFE_PATH),
-        ("\\\\server\\share", archives.UNSAFE_PATH),
-        ("d:x", archives.UNSAFE_PATH),
-        ("a\nb", archives.NAME_NOT_UTF8),
+        ("a/../../b", rules.UNSAFE_PATH),
+        ("..", rules.UNSAFE_PATH),
+        ("\\\\server\\share", rules.UNSAFE_PATH),
+        ("d:x", rules.UNSAFE_PATH),
+        ("a\nb", rules.NAME_NOT_UTF8),
     ],
 )
 def test_unsafe_names_are_refused(name: str, reason: str) -> None:
     with pytest.raises(InvalidUpload) as raised:
-        archives.checked_path(name.encode())
+        rules.checked_path(name.encode())
     assert raised.value.message == reason
 
 
 def test_the_same_path_twice_is_refused() -> None:
     archive = hostile_archives.tar_of([("a.py", b"1"), ("./a.py", b"2")])
-    assert refusal(archive) == archives.DUPLICATE_PATH
+    assert refusal(archive) == rules.DUPLICATE_PATH

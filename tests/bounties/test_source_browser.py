@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from bounties.errors import NotFound
 from bounties.selectors.source_browser import MISSING, SourceFile, source_file, source_tree
-from bounties.services import archives
+from bounties.services import archive_rules as rules
 from bounties.services.artifacts import artifact_path
 from bounties.source_rendering import BINARY, NOTEBOOK_UNREADABLE, TOO_LARGE, render_source_file
 from tests.bounties import hostile_archives
@@ -25,7 +25,7 @@ def test_an_archive_stored_before_the_checks_is_not_browsed_and_says_why(client:
     _, data = hostile_archives.zip_traversal()
     submission = published_source_submission(data=data)
     tree = source_tree(submission=submission)
-    assert (tree.rows, tree.refusal) == ([], archives.UNSAFE_PATH)
+    assert (tree.rows, tree.refusal) == ([], rules.UNSAFE_PATH)
     with pytest.raises(NotFound, match="leaves the archive"):
         source_file(submission=submission, path="x")
     page = client.get(reverse("bounties:source-browse", args=[submission.pk])).content.decode()
