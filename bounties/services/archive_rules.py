@@ -53,11 +53,11 @@ NESTED_SUFFIXES = (
 NESTED_MAGIC = (
     b"PK\x03\x04",
     b"PK\x05\x06",
-    b"\x1f\x8b",
-    b"BZh",
+    b"\x1f\x8b\x08",  # gzip, deflated
     b"\xfd7zXZ\x00",
     b"7z\xbc\xaf\x27\x1c",
-    b"Rar!",
+    b"Rar!\x1a\x07",
+    b"\x28\xb5\x2f\xfd",  # zstandard
 )
 TAR_MAGIC_OFFSET = 257  # "ustar" in a tar header
 DRIVE = re.compile(r"^[A-Za-z]:")
@@ -93,6 +93,8 @@ def refuse(reason: str) -> InvalidUpload:
 
 def check_content(entry: ArchiveEntry, data: bytes) -> None:
     if entry.path.lower().endswith(NESTED_SUFFIXES) or data.startswith(NESTED_MAGIC):
+        raise refuse(NESTED_ARCHIVE)
+    if data[:3] == b"BZh" and data[4:10] == b"1AY&SY":  # bzip2: "BZh", a level digit, a block header
         raise refuse(NESTED_ARCHIVE)
     if data[TAR_MAGIC_OFFSET : TAR_MAGIC_OFFSET + 5] == b"ustar":
         raise refuse(NESTED_ARCHIVE)

@@ -5,6 +5,7 @@ Each builder returns (file name, bytes). `HOSTILE` pairs each with the fixed rea
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
 import os
@@ -135,6 +136,15 @@ def tar_nested_gzip_renamed() -> Archive:
     return tar_of([("notes.txt", gzip.compress(b"hidden"))])
 
 
+def zip_nested_tar_renamed() -> Archive:
+    _, inner_tar = tar_of([("a.py", b"1")], name="inner.tar")
+    return zip_of({"docs/notes.txt": inner_tar})
+
+
+def zip_nested_bzip2_renamed() -> Archive:
+    return zip_of({"b.txt": bz2.compress(b"hidden")})
+
+
 def zip_corrupted() -> Archive:
     """A zip whose file data was altered after writing: its CRC no longer matches."""
     name, data = zip_of({"train.py": b"print('training a model')\n" * 50})
@@ -162,6 +172,8 @@ HOSTILE: dict[str, tuple[Callable[[], Archive], str]] = {
     "tar-invalid-utf8-name": (tar_invalid_utf8_name, rules.NAME_NOT_UTF8),
     "zip-nested-archive": (zip_nested_archive, rules.NESTED_ARCHIVE),
     "tar-nested-gzip": (tar_nested_gzip_renamed, rules.NESTED_ARCHIVE),
+    "zip-nested-tar-renamed": (zip_nested_tar_renamed, rules.NESTED_ARCHIVE),
+    "zip-nested-bzip2-renamed": (zip_nested_bzip2_renamed, rules.NESTED_ARCHIVE),
     "zip-corrupted": (zip_corrupted, rules.UNREADABLE),
     "tar-gz-truncated": (tar_gz_truncated, rules.UNREADABLE),
 }

@@ -141,6 +141,11 @@ def test_a_plain_tar_with_folders_and_dot_slash_names_passes() -> None:
     assert [entry.path for entry in entries] == ["src/train.py", "README.md"]
 
 
+def test_text_that_merely_starts_like_an_archive_is_not_refused() -> None:
+    data = zip_bytes({"notes.txt": b"BZh is how bzip2 starts; PK is not at the start here.\n"})
+    assert len(check_archive_entries(handle=io.BytesIO(data), filename="a.zip", archive_bytes=len(data))) == 1
+
+
 def test_highly_compressible_small_sources_are_not_taken_for_bombs() -> None:
     data = zip_bytes({"pad.py": b" " * (512 * 1024)})  # thousands to one, but under the 1 MiB floor
     assert len(check_archive_entries(handle=io.BytesIO(data), filename="a.zip", archive_bytes=len(data))) == 1
