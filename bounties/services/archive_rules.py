@@ -133,7 +133,8 @@ class EntryTotals:
 
 
 def checked_path(raw: bytes) -> str:
-    """The entry's name as a relative "/"-separated path; raises InvalidUpload for an unsafe or non-UTF-8 name."""
+    """The entry's name as a relative "/"-separated path ("" for "." itself); raises InvalidUpload for an
+    unsafe or non-UTF-8 name."""
     try:
         name = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -143,7 +144,7 @@ def checked_path(raw: bytes) -> str:
     if "\\" in name or name.startswith("/") or DRIVE.match(name):
         raise refuse(UNSAFE_PATH)
     parts = [part for part in name.split("/") if part not in ("", ".")]
-    if not parts or ".." in parts:
+    if ".." in parts:
         raise refuse(UNSAFE_PATH)
     return "/".join(parts)
 

@@ -25,6 +25,7 @@ from bounties.services.archive_rules import (
     RATIO_FLOOR_BYTES,
     TOTAL_TOO_LARGE,
     UNREADABLE,
+    UNSAFE_PATH,
     ArchiveEntry,
     ArchiveLimits,
     EntryTotals,
@@ -54,7 +55,7 @@ def is_zip_name(filename: str) -> bool:
 def check_archive_entries(*, handle: BinaryIO, filename: str, archive_bytes: int) -> list[ArchiveEntry]:
     """Check every entry of an archive and read each file's bytes once, bounded; returns the entries.
 
-    Raises InvalidUpload with one of this module's reasons.
+    Raises InvalidUpload with one of the reasons of `bounties.services.archive_rules`.
     """
     entries: list[ArchiveEntry] = []
     for entry, open_entry in walk_archive(handle=handle, filename=filename, archive_bytes=archive_bytes):
@@ -125,6 +126,8 @@ def _walk_zip(
         checked = []
         for info in infos:  # every header first, from the central directory, before any byte is inflated
             entry = _zip_entry(info)
+            if entry is None:
+                continue
             totals.add(entry, None if entry.is_dir else info.compress_size)
             checked.append((entry, info))
         for entry, info in checked:
@@ -135,7 +138,8 @@ def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[],
     return lambda: archive.open(info)
 
 
-def _zip_entry(info: zipfile.ZipInfo) -> ArchiveEntry:
+def _zip_entry(info: zipfile.ZipInfo) -> ArchiveEntry | None:
+    """The checked entry, or None for the archive's own root folder ("./")."""
     # The Unix mode bits, where a zip tool wrote them; no file type at all is a plain file (Python writes that).
     if stat.S_IFMT(info.external_attr >> 16) not in (0, stat.S_IFREG, stat.S_IFDIR):
         raise refuse(LINK_OR_DEVICE)
@@ -144,6 +148,8 @@ def _zip_entry(info: zipfile.ZipInfo) -> ArchiveEntry:
     raw = info.orig_filename.encode("utf-8" if utf8_flagged else "cp437")
     path = checked_path(raw)
     is_dir = info.orig_filename.endswith("/")
+    if not path:
+        return _root_folder(is_dir=is_dir)
     return ArchiveEntry(path=path, size=0 if is_dir else info.file_size, is_dir=is_dir)
 
 
@@ -160,6 +166,8 @@ def _walk_tar(
     with tarfile.open(fileobj=stream, mode="r|", encoding="utf-8", errors="surrogateescape") as archive:
         for member in archive:
             entry = _tar_entry(member)
+            if entry is None:
+                continue
             totals.add(entry, None)
             yield entry, (None if entry.is_dir else _tar_opener(archive, member))
 
@@ -174,11 +182,20 @@ def _tar_opener(archive: tarfile.TarFile, member: tarfile.TarInfo) -> Callable[[
     return open_member
 
 
-def _tar_entry(member: tarfile.TarInfo) -> ArchiveEntry:
+def _tar_entry(member: tarfile.TarInfo) -> ArchiveEntry | None:
+    """The checked entry, or None for the archive's own root folder ("./", which `tar -C dir .` writes)."""
     if not (member.isreg() or member.isdir()) or member.issparse():
         raise refuse(LINK_OR_DEVICE)
     path = checked_path(member.name.encode("utf-8", errors="surrogateescape"))
+    if not path:
+        return _root_folder(is_dir=member.isdir())
     return ArchiveEntry(path=path, size=0 if member.isdir() else member.size, is_dir=member.isdir())
+
+
+def _root_folder(*, is_dir: bool) -> None:
+    """A folder named "." or "./" is the archive itself: skipped. A file with no name is refused."""
+    if not is_dir:
+        raise refuse(UNSAFE_PATH)
 
 
 class _GuardedGzip:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tarfile
 from collections.abc import Callable
 from typing import Any
 
@@ -133,12 +134,18 @@ def test_a_sound_project_passes_with_its_entries(filename: str, build: Callable[
     ]
 
 
-def test_a_plain_tar_with_folders_and_dot_slash_names_passes() -> None:
+def test_a_plain_tar_with_its_root_folder_and_dot_slash_names_passes() -> None:
+    root, src = tarfile.TarInfo("./"), tarfile.TarInfo("./src")
+    root.type = src.type = tarfile.DIRTYPE
     name, data = hostile_archives.tar_of(
-        [("./src/train.py", b"print(1)\n"), ("./README.md", b"# hi\n")], name="code.tar"
+        [root, src, ("./src/train.py", b"print(1)\n"), ("./README.md", b"# hi\n")], name="code.tar"
     )
     entries = check_archive_entries(handle=io.BytesIO(data), filename=name, archive_bytes=len(data))
-    assert [entry.path for entry in entries] == ["src/train.py", "README.md"]
+    assert [(entry.path, entry.is_dir) for entry in entries] == [
+        ("src", True),
+        ("src/train.py", False),
+        ("README.md", False),
+    ]
 
 
 def test_text_that_merely_starts_like_an_archive_is_not_refused() -> None:
@@ -156,6 +163,7 @@ def test_highly_compressible_small_sources_are_not_taken_for_bombs() -> None:
     [
         ("a/../../b", rules.UNSAFE_PATH),
         ("..", rules.UNSAFE_PATH),
+        ("/", rules.UNSAFE_PATH),
         ("\\\\server\\share", rules.UNSAFE_PATH),
         ("d:x", rules.UNSAFE_PATH),
         ("a\nb", rules.NAME_NOT_UTF8),
