@@ -149,7 +149,8 @@ def _zip_entry(info: zipfile.ZipInfo) -> ArchiveEntry | None:
     path = checked_path(raw)
     is_dir = info.orig_filename.endswith("/")
     if not path:
-        return _root_folder(is_dir=is_dir)
+        _refuse_unless_folder(is_dir=is_dir)
+        return None
     return ArchiveEntry(path=path, size=0 if is_dir else info.file_size, is_dir=is_dir)
 
 
@@ -188,11 +189,12 @@ def _tar_entry(member: tarfile.TarInfo) -> ArchiveEntry | None:
         raise refuse(LINK_OR_DEVICE)
     path = checked_path(member.name.encode("utf-8", errors="surrogateescape"))
     if not path:
-        return _root_folder(is_dir=member.isdir())
+        _refuse_unless_folder(is_dir=member.isdir())
+        return None
     return ArchiveEntry(path=path, size=0 if member.isdir() else member.size, is_dir=member.isdir())
 
 
-def _root_folder(*, is_dir: bool) -> None:
+def _refuse_unless_folder(*, is_dir: bool) -> None:
     """A folder named "." or "./" is the archive itself: skipped. A file with no name is refused."""
     if not is_dir:
         raise refuse(UNSAFE_PATH)
