@@ -9,7 +9,9 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from bounties.errors import ApplicationError
+from bounties.licenses import license_choices
 from bounties.models import ChallengeStatus
+from bounties.services.submissions import UNKNOWN_LICENSE
 from clueboard.ids import MAX_ROW_ID
 from evaluation.scoring.metrics import metric_choices
 
@@ -81,6 +83,14 @@ class SubmissionForm(forms.Form):
         required=False,
         help_text="A .zip or .tar(.gz) of the code that trained the model. Optional, but required for "
         "prize eligibility: winning work is published openly.",
+    )
+    source_license = forms.ChoiceField(
+        label="Source license",
+        required=False,
+        choices=license_choices(blank_label="No license (not prize-eligible)"),
+        error_messages={"invalid_choice": UNKNOWN_LICENSE},
+        help_text="The OSI-approved license your source is published under. Only licensed source is "
+        "eligible for prizes.",
     )
     title = forms.CharField(label="Title", max_length=200, required=False)
     writeup = forms.CharField(

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from bounties.fields import TokenAmountField
+from bounties.licenses import LICENSE_MAX_LENGTH
 from evaluation.scoring.metrics import Metric, higher_is_better, metric_choices
 
 
@@ -351,6 +352,11 @@ class Submission(models.Model):
         Artifact, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     source_filename = models.CharField(max_length=255, blank=True)
+    source_license = models.CharField(
+        max_length=LICENSE_MAX_LENGTH,
+        blank=True,
+        help_text="SPDX id of the OSI-approved license of the source (bounties.licenses); empty for none.",
+    )
     title = models.CharField(max_length=200, blank=True)
     writeup = models.TextField(blank=True, help_text="Markdown.")
     content_hash = models.CharField(

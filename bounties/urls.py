@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from bounties.views import challenges, clues, profiles, submissions
+from bounties.views import challenges, clues, profiles, source, submissions
 
 app_name = "bounties"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -37,6 +37,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         submissions.submission_file_view,
         name="submission-file",
     ),
+    path("submissions/<id:submission_id>/code/", source.source_browse_view, name="source-browse"),
+    path("submissions/<id:submission_id>/raw/<path:path>", source.source_raw_view, name="source-raw"),
+    path("submissions/<id:submission_id>/code/<path:path>", source.source_file_view, name="source-file"),
     path("clues/", clues.clue_list_view, name="clue-list"),
     path("clues/<id:clue_id>/", clues.clue_detail_view, name="clue-detail"),
     path(

@@ -194,6 +194,11 @@ MAX_SOURCE_ARCHIVE_BYTES = env.int("MAX_SOURCE_ARCHIVE_BYTES", default=50 * 1024
 # What a source archive may expand to once unpacked, and how many files it may hold (decompression bombs).
 MAX_SOURCE_EXPANDED_BYTES = env.int("MAX_SOURCE_EXPANDED_BYTES", default=500 * 1024 * 1024)
 MAX_SOURCE_ARCHIVE_MEMBERS = env.int("MAX_SOURCE_ARCHIVE_MEMBERS", default=20_000)
+# One file's unpacked size, and the most a file or the archive may be compressed (zip bombs), in a source archive.
+MAX_SOURCE_ENTRY_BYTES = env.int("MAX_SOURCE_ENTRY_BYTES", default=50 * 1024 * 1024)
+MAX_SOURCE_COMPRESSION_RATIO = env.int("MAX_SOURCE_COMPRESSION_RATIO", default=100)
+# The most of one archived file the code browser reads, highlights or renders; bigger files are downloads.
+MAX_SOURCE_VIEW_BYTES = env.int("MAX_SOURCE_VIEW_BYTES", default=2 * 1024 * 1024)
 MAX_ATTACHMENT_BYTES = env.int("MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 MAX_HIDDEN_DATASET_BYTES = env.int("MAX_HIDDEN_DATASET_BYTES", default=2 * 1024 * 1024 * 1024)
 # Stored files that no row uses (refused uploads, removed resources) are deleted after this long.

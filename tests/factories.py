@@ -96,6 +96,14 @@ class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
     content_hash = factory.Sequence(lambda n: f"{n:064x}")
     status = SubmissionStatus.RECEIVED
 
+    class Params:
+        # Source published under an OSI license: prize-eligible.
+        open_source = factory.Trait(
+            source_artifact=factory.SubFactory(ArtifactFactory),
+            source_filename="source.zip",
+            source_license="MIT",
+        )
+
 
 class ScoredSubmissionFactory(SubmissionFactory):
     status = SubmissionStatus.SCORED

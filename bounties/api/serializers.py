@@ -10,12 +10,15 @@ from rest_framework import serializers
 
 from bounties.api import schema  # noqa: F401  (registers the schema extensions)
 from bounties.api.fields import StrictBooleanField, TitleField, WriteupField
+from bounties.licenses import license_choices
 from bounties.models import Challenge, ChallengeStatus, Clue, ClueAttachment, Submission, SubmissionStatus
 from bounties.rendering import render_markdown
 from bounties.selectors.leaderboard import PRIVATE, PUBLIC
+from bounties.selectors.prize_eligibility import is_prize_eligible
 from bounties.selectors.quota import SubmissionQuota, submission_quota
 from bounties.selectors.visibility import private_scores_revealed
 from bounties.services.clues import MAX_ATTACHMENTS
+from bounties.services.submissions import UNKNOWN_LICENSE
 from clueboard.ids import MAX_ROW_ID
 
 AMOUNT_HELP = "Token base units as a decimal string: amounts can exceed 2**63, which JSON numbers lose."
@@ -221,6 +224,12 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
     )
     model_sha256 = serializers.CharField(source="model_artifact.sha256", read_only=True)
     source_sha256 = serializers.CharField(source="source_artifact.sha256", read_only=True, allow_null=True)
+    source_license = serializers.CharField(
+        read_only=True, help_text="SPDX id of the source's OSI-approved license; empty for none."
+    )
+    prize_eligible = serializers.SerializerMethodField(
+        help_text="Whether it may win a prize: it needs a source archive under an OSI-approved license."
+    )
 
     class Meta:
         model = Submission
@@ -244,6 +253,8 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
             "model_format",
             "source_sha256",
             "source_filename",
+            "source_license",
+            "prize_eligible",
             "title",
             "writeup",
             "builds_on_submissions",
@@ -258,6 +269,10 @@ class SubmissionSerializer(CitationIdsMixin, serializers.ModelSerializer[Submiss
         if not private_scores_revealed(submission.challenge):
             return None
         return submission.private_score
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_prize_eligible(self, submission: Submission) -> bool:
+        return is_prize_eligible(submission)
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_queue_position(self, submission: Submission) -> int | None:
@@ -292,6 +307,14 @@ class SubmissionCreateSerializer(serializers.Serializer[Any]):
     model_file = serializers.FileField(allow_empty_file=True)
     source_archive = serializers.FileField(
         required=False, allow_null=True, allow_empty_file=True, help_text=".zip or tar archive of the code."
+    )
+    source_license = serializers.ChoiceField(
+        choices=license_choices(),
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid_choice": UNKNOWN_LICENSE},
+        help_text="SPDX id of the source's OSI-approved license; only licensed source is prize-eligible.",
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     writeup = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)

@@ -205,6 +205,7 @@ class SubmissionViewSet(mixins.ListModelMixin, ApiViewSet):
             contributor=request.user,
             model_file=fields["model_file"],
             source_archive=fields.get("source_archive"),
+            source_license=fields["source_license"],
             title=fields["title"],
             writeup=fields["writeup"],
             builds_on_submission_ids=fields["builds_on_submissions"],

@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from bounties.content_hashes import submission_content_hash
-from bounties.errors import ChallengeNotOpen, InvalidTransition, NotFound, SubmissionLimitReached
+from bounties.errors import (
+    ApplicationError,
+    ChallengeNotOpen,
+    InvalidTransition,
+    NotFound,
+    SubmissionLimitReached,
+)
+from bounties.licenses import is_osi_license
 from bounties.models import (
     Challenge,
     FailureKind,
@@ -29,6 +36,10 @@ from bounties.services.uploads import check_model_upload, check_source_archive
 
 logger = logging.getLogger(__name__)
 
+UNKNOWN_LICENSE = "Pick the source's license from the list of OSI-approved licenses (SPDX ids)."
+LICENSE_WITHOUT_SOURCE = (
+    "A license applies to the source archive: add the archive, or leave the license empty."
+)
 # Which statuses each status may move to. RUNNING -> QUEUED is a re-queue after a lost worker.
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     SubmissionStatus.RECEIVED: (SubmissionStatus.QUEUED, SubmissionStatus.REJECTED, SubmissionStatus.FAILED),
@@ -46,6 +57,7 @@ def submission_create(
     contributor: Any,
     model_file: UploadedFile,
     source_archive: UploadedFile | None = None,
+    source_license: str = "",
     title: str = "",
     writeup: str = "",
     builds_on_submission_ids: Sequence[int] = (),
@@ -53,8 +65,10 @@ def submission_create(
 ) -> Submission:
     """Check, store and queue a submission for evaluation, counting it against the limits atomically.
 
-    Raises EmailNotVerified, ChallengeNotOpen, InvalidUpload, FileTooLarge, NotFound (a cited work), or
-    SubmissionLimitReached; on any error no submission is written.
+    `source_license` is the SPDX id of the source's OSI-approved license (`bounties.licenses`), or empty.
+    Raises EmailNotVerified, ChallengeNotOpen, InvalidUpload, FileTooLarge, ApplicationError (a license
+    that is not on the list, or one without a source), NotFound (a cited work), or SubmissionLimitReached;
+    on any error no submission is written.
     """
     require_verified_email(user=contributor, action="submit a model")
     if not challenge.is_open:
@@ -64,6 +78,7 @@ def submission_create(
     model_format = check_model_upload(
         upload=model_file, accepted_formats=challenge.accepted_formats, output_spec=challenge.output_spec
     )
+    _check_source_license(source_license, has_source=source_archive is not None)
     if source_archive is not None:
         check_source_archive(upload=source_archive)
     cited_submissions, cited_clues = resolve_citations(
@@ -94,6 +109,7 @@ def submission_create(
             model_filename=_base_name(model_file.name),
             source_artifact=source_artifact,
             source_filename=_base_name(source_archive.name) if source_archive is not None else "",
+            source_license=source_license,
             title=title.strip(),
             writeup=writeup,
             content_hash=_content_hash(
@@ -108,6 +124,13 @@ def submission_create(
         enqueue_evaluation(submission=submission)
     submission.refresh_from_db(fields=["status", "queued_at"])
     return submission
+
+
+def _check_source_license(source_license: str, *, has_source: bool) -> None:
+    if source_license and not is_osi_license(source_license):
+        raise ApplicationError(UNKNOWN_LICENSE, field="source_license")
+    if source_license and not has_source:
+        raise ApplicationError(LICENSE_WITHOUT_SOURCE, field="source_license")
 
 
 def _refuse_when_out_of_quota(*, challenge: Challenge, contributor: Any) -> None:

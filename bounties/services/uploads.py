@@ -7,18 +7,16 @@ can run code are refused by name and by content.
 
 from __future__ import annotations
 
-import tarfile
-import zipfile
-import zlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from bounties.errors import FileTooLarge, InvalidUpload
 from bounties.models import ModelFormat
+from bounties.services.archives import check_archive_entries
 from bounties.services.artifacts import read_head
 
 MODEL_SUFFIXES = {".safetensors": ModelFormat.SAFETENSORS, ".onnx": ModelFormat.ONNX}
@@ -111,7 +109,10 @@ def check_model_format_for_path(
 
 
 def check_source_archive(*, upload: UploadedFile) -> None:
-    """Raises InvalidUpload unless the source is a readable .zip or tar archive under the size limit."""
+    """Raises InvalidUpload or FileTooLarge unless the source is a .zip or tar archive whose entries are safe.
+
+    The entries' checks (paths, types, sizes, compression, nesting) are those of `bounties.services.archives`.
+    """
     name = (upload.name or "").lower()
     if not name.endswith(SOURCE_ARCHIVE_SUFFIXES):
         raise InvalidUpload(
@@ -122,37 +123,8 @@ def check_source_archive(*, upload: UploadedFile) -> None:
             f"The source archive is over the limit of {settings.MAX_SOURCE_ARCHIVE_BYTES // (1024 * 1024)} MiB.",
             field="source_archive",
         )
-    upload.seek(0)
     try:
-        expanded, members = _zip_totals(upload) if name.endswith(".zip") else _tar_totals(upload)
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise InvalidUpload("The source archive is not a readable archive.", field="source_archive") from exc
+        # An UploadedFile proxies read/seek/tell to its file: the readers need nothing more.
+        check_archive_entries(handle=cast(BinaryIO, upload), filename=name, archive_bytes=upload.size or 0)
     finally:
         upload.seek(0)
-    if members == 0:
-        raise InvalidUpload("The source archive is empty.", field="source_archive")
-    if expanded > settings.MAX_SOURCE_EXPANDED_BYTES or members > settings.MAX_SOURCE_ARCHIVE_MEMBERS:
-        raise InvalidUpload(
-            f"The source archive unpacks to more than {settings.MAX_SOURCE_EXPANDED_BYTES // (1024 * 1024)} MiB "
-            f"or {settings.MAX_SOURCE_ARCHIVE_MEMBERS} files: keep sources, not data or checkpoints, in it.",
-            field="source_archive",
-        )
-
-
-def _zip_totals(upload: UploadedFile) -> tuple[int, int]:
-    """Declared unpacked size and member count, from the central directory; nothing is extracted."""
-    with zipfile.ZipFile(upload) as archive:
-        members = archive.infolist()
-        return sum(member.file_size for member in members), len(members)
-
-
-def _tar_totals(upload: UploadedFile) -> tuple[int, int]:
-    """Unpacked size and member count of a tar, reading the stream once and stopping past the limits."""
-    expanded = members = 0
-    with tarfile.open(fileobj=upload, mode="r:*") as archive:
-        for member in archive:
-            members += 1
-            expanded += member.size
-            if expanded > settings.MAX_SOURCE_EXPANDED_BYTES or members > settings.MAX_SOURCE_ARCHIVE_MEMBERS:
-                break
-    return expanded, members

@@ -10,8 +10,11 @@ from decimal import Decimal, localcontext
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from bounties.licenses import license_name as osi_license_name
 from bounties.models import Challenge, Submission
 from bounties.rendering import render_markdown
+from bounties.selectors.prize_eligibility import PrizeEligibility
+from bounties.selectors.prize_eligibility import prize_eligibility as prize_eligibility_of
 from bounties.selectors.visibility import private_scores_revealed, submission_is_published
 
 register = template.Library()
@@ -64,3 +67,14 @@ def http_url(url: str | None) -> str:
     """The URL if it is http(s), else empty: a link from stored data must never run script when clicked."""
     text = (url or "").strip()
     return text if text.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def prize_eligibility(submission: Submission) -> PrizeEligibility:
+    """Whether the submission may win a prize, and why: the rule of bounties.selectors.prize_eligibility."""
+    return prize_eligibility_of(submission)
+
+
+@register.filter
+def license_name(spdx_id: str) -> str:
+    return osi_license_name(spdx_id)

@@ -33,6 +33,7 @@ def _create_from_form(request: HttpRequest, form: SubmissionForm, challenge: Any
         contributor=request.user,
         model_file=data["model_file"],
         source_archive=data.get("source_archive"),
+        source_license=data.get("source_license", ""),
         title=data.get("title", ""),
         writeup=data.get("writeup", ""),
         builds_on_submission_ids=data.get("builds_on_submissions", []),

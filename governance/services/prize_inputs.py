@@ -15,6 +15,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from bounties.selectors.prize_eligibility import prize_eligible_ids
 from governance.chain.attestations import results_hash
 from governance.models import OutgoingTransaction
 from governance.selectors import trust_results, wallets
@@ -44,7 +45,7 @@ class FinalLeaderboard:
     results_hash: bytes  # keccak256(canonical_json): must equal the attested one
     sha256: str  # hex, for people who check the download with sha256sum
     url: str  # where anyone can download it
-    ranking: tuple[int, ...]  # user ids, rank 1 first
+    ranking: tuple[int, ...]  # user ids of the prize-eligible ranked contributors, best first
 
 
 def challenge_attestation(challenge: Any) -> ChallengeAttestation:
@@ -68,11 +69,17 @@ def challenge_attestation(challenge: Any) -> ChallengeAttestation:
 
 
 def final_leaderboard_document(challenge: Any) -> FinalLeaderboard:
-    """The published canonical final leaderboard of `challenge`; raises PrizeInputsMissing before that."""
+    """The published canonical final leaderboard of `challenge`; raises PrizeInputsMissing before that.
+
+    Its `ranking` skips the contributors whose ranked submission is not prize-eligible (the rule of
+    `bounties.selectors.prize_eligibility`): the prizes go down the ranking to the eligible ones.
+    """
     document = trust_results.final_leaderboard_document(challenge=challenge)
     if document is None:
         raise PrizeInputsMissing("the final leaderboard is not published yet")
-    ranking = sorted(json.loads(document)["ranking"], key=lambda row: row["rank"])
+    ranked = sorted(json.loads(document)["ranking"], key=lambda row: row["rank"])
+    eligible = prize_eligible_ids(row["submission_id"] for row in ranked if row["submission_id"])
+    ranking = [row for row in ranked if row["submission_id"] in eligible]
     return FinalLeaderboard(
         canonical_json=document,
         results_hash=results_hash(document),

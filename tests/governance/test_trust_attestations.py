@@ -41,12 +41,12 @@ THIRTY_ONE_DAYS = 31 * 24 * 3600  # past the escrow's deadline (the factory's ch
 
 @pytest.fixture
 def scored(chain_settings: TrustChain, deployment_row: ChainDeployment) -> Challenge:
-    """A challenge in the escrow with three scored submissions, closed early on the platform."""
+    """A challenge in the escrow with three scored, prize-eligible submissions, closed early on the platform."""
     challenge = publish_challenge()
     send_queued(chain_settings)
     trust_chain_advance()
     for private in (0.7, 0.9, 0.8):
-        ScoredSubmissionFactory.create(challenge=challenge, private_score=private)
+        ScoredSubmissionFactory.create(challenge=challenge, private_score=private, open_source=True)
     return challenge_close_now(challenge=challenge)
 
 
