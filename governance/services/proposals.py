@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
@@ -29,6 +28,7 @@ from governance.services import prize_inputs
 from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
 from governance.services.relaying import NO_DEPLOYMENT, RelayRefused, simulate
+from governance.services.reward_shares import award_lists, prize_recipients
 
 # Winners have a month to claim (the escrow allows 7 to 365 days, plus any time paused).
 DEFAULT_CLAIM_WINDOW = 30 * 24 * 3600
@@ -86,14 +86,21 @@ def prize_proposal_draft_create(
     escrow = PrizeEscrow(client or chain_client(), deployment.escrow)
     pool = _attested_pool(escrow, attestation)
     split = [int(share) for share in challenge.prize_split]
-    recipients, unpayable = _recipients(leaderboard.ranking, split, pool)
+    recipients, unpayable = prize_recipients(
+        challenge=challenge,
+        ranking=leaderboard.ranking,
+        winning_submissions=leaderboard.winning_submissions,
+        split=split,
+        pool=pool,
+    )
     if not recipients:
         raise ApplicationError(NOBODY_PAYABLE)
+    addresses, amounts = award_lists(recipients)
     action = escrow.award_action(
         challenge_id=attestation.escrow_challenge_id,
         results_hash=attestation.results_hash,
-        recipients=[r["address"] for r in recipients],
-        amounts=[int(r["amount"]) for r in recipients],
+        recipients=addresses,
+        amounts=amounts,
         claim_window=DEFAULT_CLAIM_WINDOW,
     )
     fields = {
@@ -153,41 +160,18 @@ def _attested_pool(escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttes
     return record.escrowed
 
 
-def _recipients(
-    ranking: tuple[int, ...], split: list[int], pool: int
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    # Rank r gets split[r-1] percent of the pool, rounded down; the dust and the shares of ranks nobody
-    # can receive stay unawarded, which the escrow gives back to the funders pro rata.
-    users = get_user_model().objects.in_bulk(ranking[: len(split)])
-    paid: list[dict[str, Any]] = []
-    unpaid: list[dict[str, Any]] = []
-    for rank, (user_id, share) in enumerate(zip(ranking, split, strict=False), start=1):
-        user = users[user_id]
-        address = prize_inputs.wallet_address_of(user)
-        entry = {"rank": rank, "user_id": user_id, "username": user.get_username(), "share": share}
-        amount = pool * share // 100
-        if address is None:
-            unpaid.append(entry)
-        elif amount > 0:
-            paid.append(entry | {"address": Web3.to_checksum_address(address), "amount": str(amount)})
-    return paid, unpaid
-
-
 def _description(challenge: Any, fields: dict[str, Any]) -> str:
     rows = "\n".join(
-        f"| {r['rank']} | {r['username']} | {r['address']} | {r['amount']} ({r['share']}%) |"
+        f"| {_rank_cell(r)} | {r['username']} | {r['address']} | {_amount_cell(r)} |"
         for r in fields["recipients"]
     )
-    unpaid = "".join(
-        f"\nRank {u['rank']} ({u['username']}, {u['share']}%) has no linked wallet: that share goes back "
-        "to the funders.\n"
-        for u in fields["unpayable"]
-    )
+    unpaid = "".join(_unpaid_line(u) for u in fields["unpayable"])
     attestation = fields["attestation"]
     return (
         f"# Prize award: {challenge.title}\n\n"
         f"Pays the prizes of challenge `{challenge.slug}` (escrow challenge #{fields['escrow_challenge_id']}) "
         f"by its prize split {fields['split']} of the {fields['pool']} base units escrowed.\n\n"
+        f"{_share_rule(challenge)}"
         "| Rank | Contributor | Wallet | Amount (base units) |\n|---|---|---|---|\n"
         f"{rows}\n{unpaid}\n"
         "## Evidence\n\n"
@@ -197,6 +181,41 @@ def _description(challenge: Any, fields: dict[str, Any]) -> str:
         f"- Attested by {', '.join(attestation['evaluators'])} at {attestation['attested_at']} "
         f"(round {attestation['round']})\n"
         f"- Claim window: {fields['claim_window'] // 86400} days"
+    )
+
+
+def _share_rule(challenge: Any) -> str:
+    if not challenge.clue_share_bps:
+        return ""
+    return (
+        f"Clue share: {challenge.clue_share_bps} basis points of each prize go to the work the winning "
+        f"submission builds on, {challenge.share_depth} level(s) deep, halving at each level.\n\n"
+    )
+
+
+def _rank_cell(entry: dict[str, Any]) -> str:
+    return f"{entry['rank']} (clue share)" if entry.get("kind") == "share" else str(entry["rank"])
+
+
+def _amount_cell(entry: dict[str, Any]) -> str:
+    if entry.get("kind") == "share":
+        return f"{entry['amount']} (builds on {_works(entry)})"
+    return f"{entry['amount']} ({entry['share']}%)"
+
+
+def _works(entry: dict[str, Any]) -> str:
+    return ", ".join(f"{w['kind']} #{w['id']}" for w in entry["works"])
+
+
+def _unpaid_line(entry: dict[str, Any]) -> str:
+    if entry.get("kind") == "share":
+        return (
+            f"\n{entry['username']}'s clue share of rank {entry['rank']} ({entry['amount']} for {_works(entry)}) "
+            f"has no linked wallet: it stays with the winner, {entry['kept_by']}.\n"
+        )
+    return (
+        f"\nRank {entry['rank']} ({entry['username']}, {entry['share']}%) has no linked wallet: that share goes "
+        "back to the funders.\n"
     )
 
 
