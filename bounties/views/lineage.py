@@ -21,7 +21,11 @@ def challenge_lineage_view(request: HttpRequest, slug: str) -> HttpResponse:
     picture = lineage_picture(
         nodes=list(lineage.nodes.values()), cites=lineage.cites, higher_is_better=challenge.higher_is_better
     )
-    context = {"challenge": challenge, "picture": picture, "n_citations": sum(map(len, lineage.cites.values()))}
+    context = {
+        "challenge": challenge,
+        "picture": picture,
+        "n_citations": sum(map(len, lineage.cites.values())),
+    }
     return render(request, "bounties/challenge_lineage.html", context)
 
 
