@@ -22,6 +22,7 @@ class Citations:
     builds_on_clues: list[Clue]
     cited_by_submissions: list[Submission]
     cited_by_clues: list[Clue]
+    challenge_slug: str = ""  # for the link to the challenge's lineage
 
     @property
     def is_empty(self) -> bool:
@@ -53,6 +54,7 @@ def citations_of_submission(*, submission: Submission, viewer: Any) -> Citations
         builds_on_clues=list(_visible_clues().filter(cited_by_submissions=submission)),
         cited_by_submissions=list(_visible_submissions(viewer).filter(builds_on_submissions=submission)),
         cited_by_clues=list(_visible_clues().filter(builds_on_submissions=submission)),
+        challenge_slug=submission.challenge.slug,
     )
 
 
@@ -63,6 +65,7 @@ def citations_of_clue(*, clue: Clue, viewer: Any) -> Citations:
         builds_on_clues=list(_visible_clues().filter(cited_by_clues=clue)),
         cited_by_submissions=list(_visible_submissions(viewer).filter(builds_on_clues=clue)),
         cited_by_clues=list(_visible_clues().filter(builds_on_clues=clue)),
+        challenge_slug=clue.challenge.slug,
     )
 
 
