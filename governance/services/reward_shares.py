@@ -45,7 +45,7 @@ def prize_recipients(
     }
     user_ids = set(ranking[: len(split)]) | {s.author for rank_shares in shares.values() for s in rank_shares}
     users = get_user_model().objects.in_bulk(user_ids)
-    wallets = {user_id: prize_inputs.wallet_address_of(user) for user_id, user in users.items()}
+    wallets = {user_id: _checksummed(prize_inputs.wallet_address_of(user)) for user_id, user in users.items()}
     paid: list[dict[str, Any]] = []
     unpaid: list[dict[str, Any]] = []
     for rank, user_id, percent, prize in prizes:
@@ -55,27 +55,37 @@ def prize_recipients(
             "username": users[user_id].get_username(),
             "share": percent,
         }
-        kept = 0
-        share_entries: list[dict[str, Any]] = []
-        for author_id, works in _by_author(shares[rank]).items():
-            amount = sum(s.amount for s in works)
-            entry = _share_entry(rank, users[author_id], works, amount)
-            if wallets[author_id] is None:
-                kept += amount
-                unpaid.append(entry | {"kept_by": winner["username"]})
-            else:
-                share_entries.append(entry | {"address": Web3.to_checksum_address(wallets[author_id])})
-        winner_amount = prize - sum(int(e["amount"]) for e in share_entries)
-        if wallets[user_id] is None:
+        share_paid, share_unpaid = _share_entries(rank, shares[rank], users, wallets, winner["username"])
+        unpaid += share_unpaid
+        winner_amount = prize - sum(int(e["amount"]) for e in share_paid)
+        kept = sum(int(e["amount"]) for e in share_unpaid)
+        address = wallets[user_id]
+        if address is None:
             unpaid.append(winner)
         elif winner_amount > 0:
-            paid.append(
-                winner
-                | _kept(kept)
-                | {"address": Web3.to_checksum_address(wallets[user_id]), "amount": str(winner_amount)}
-            )
-        paid += share_entries
+            paid.append(winner | _kept(kept) | {"address": address, "amount": str(winner_amount)})
+        paid += share_paid
     return paid, unpaid
+
+
+def _share_entries(
+    rank: int, shares: Sequence[Share], users: dict[Any, Any], wallets: dict[Any, str | None], winner: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One entry per cited author: paid to their wallet, or kept by the winner when they have none."""
+    paid: list[dict[str, Any]] = []
+    unpaid: list[dict[str, Any]] = []
+    for author_id, works in _by_author(shares).items():
+        entry = _share_entry(rank, users[author_id], works, sum(s.amount for s in works))
+        address = wallets[author_id]
+        if address is None:
+            unpaid.append(entry | {"kept_by": winner})
+        else:
+            paid.append(entry | {"address": address})
+    return paid, unpaid
+
+
+def _checksummed(address: str | None) -> str | None:
+    return Web3.to_checksum_address(address) if address is not None else None
 
 
 def award_lists(recipients: Sequence[dict[str, Any]]) -> tuple[list[str], list[int]]:
