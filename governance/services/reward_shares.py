@@ -49,13 +49,9 @@ def prize_recipients(
     paid: list[dict[str, Any]] = []
     unpaid: list[dict[str, Any]] = []
     for rank, user_id, percent, prize in prizes:
-        winner = {
-            "rank": rank,
-            "user_id": user_id,
-            "username": users[user_id].get_username(),
-            "share": percent,
-        }
-        share_paid, share_unpaid = _share_entries(rank, shares[rank], users, wallets, winner["username"])
+        username = str(users[user_id].get_username())
+        winner = {"rank": rank, "user_id": user_id, "username": username, "share": percent}
+        share_paid, share_unpaid = _share_entries(rank, shares[rank], users, wallets, username)
         unpaid += share_unpaid
         winner_amount = prize - sum(int(e["amount"]) for e in share_paid)
         kept = sum(int(e["amount"]) for e in share_unpaid)
