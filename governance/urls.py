@@ -4,7 +4,7 @@ in `governance.urls_treasury`."""
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from governance import urls_treasury
-from governance.views import drafts, proposals
+from governance.views import drafts, progress, proposals
 
 app_name = "governance"
 _PROPOSAL = r"^proposals/(?P<proposal_id>[0-9]{1,78})/"
@@ -15,5 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(_PROPOSAL + r"live/$", proposals.proposal_live_view, name="proposal-live"),
     path("challenges/<slug:slug>/prize-proposal/", drafts.prize_draft_start_view, name="prize-draft-start"),
     path("prize-drafts/<int:pk>/", drafts.prize_draft_view, name="prize-draft"),
+    path(
+        "challenges/<slug:slug>/progress-prize/",
+        progress.progress_prize_new_view,
+        name="progress-prize-new",
+    ),
     *urls_treasury.urlpatterns,
 ]

@@ -23,6 +23,7 @@ class Citations:
     cited_by_submissions: list[Submission]
     cited_by_clues: list[Clue]
     challenge_slug: str = ""  # for the link to the challenge's lineage
+    work: str = ""  # "clue-3" or "submission-5": the page's own work, for the progress prize link
 
     @property
     def is_empty(self) -> bool:
@@ -55,6 +56,7 @@ def citations_of_submission(*, submission: Submission, viewer: Any) -> Citations
         cited_by_submissions=list(_visible_submissions(viewer).filter(builds_on_submissions=submission)),
         cited_by_clues=list(_visible_clues().filter(builds_on_submissions=submission)),
         challenge_slug=submission.challenge.slug,
+        work=f"submission-{submission.pk}",
     )
 
 
@@ -66,6 +68,7 @@ def citations_of_clue(*, clue: Clue, viewer: Any) -> Citations:
         cited_by_submissions=list(_visible_submissions(viewer).filter(builds_on_clues=clue)),
         cited_by_clues=list(_visible_clues().filter(builds_on_clues=clue)),
         challenge_slug=clue.challenge.slug,
+        work=f"clue-{clue.pk}",
     )
 
 

@@ -79,7 +79,7 @@ def prize_proposal_draft_create(
         raise ApplicationError(NO_DEPLOYMENT)
     attestation, leaderboard = _attested_inputs(challenge)
     existing = PrizeProposalDraft.objects.filter(
-        challenge=challenge, results_hash=_hex(attestation.results_hash)
+        kind=PrizeProposalDraft.Kind.FINAL, challenge=challenge, results_hash=_hex(attestation.results_hash)
     ).first()
     if existing is not None:
         return existing
