@@ -28,7 +28,9 @@ class ProgressPrizeForm(forms.Form):
 
     def __init__(self, *args: Any, works: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["work"].choices = works
+        work = self.fields["work"]
+        assert isinstance(work, forms.ChoiceField)
+        work.choices = works
 
     def clean_amount(self) -> int:
         units = parse_token_amount(self.cleaned_data["amount"])
