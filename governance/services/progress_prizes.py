@@ -34,7 +34,6 @@ BAD_AMOUNT = "The amount must be more than 0 and at most the challenge's prize p
 TREASURY_SHORT = (
     "The treasury holds less of the prize token than this amount, so the proposal could not pay it."
 )
-WORK_KINDS = ("clue", "submission")
 
 
 def progress_prize_draft_create(
@@ -83,26 +82,34 @@ def progress_prize_draft_create(
         "amount": str(amount),
         "works": [{"kind": work["kind"], "id": work["id"], "level": 0, "amount": str(amount)}],
     }
+    text = _description(challenge, awarded, entry, created_by, proposer, deployment.timelock)
     return PrizeProposalDraft.objects.create(
+        **_not_an_escrow_award(),
         kind=PrizeProposalDraft.Kind.PROGRESS,
         challenge=challenge,
         deployment=deployment,
         created_by=created_by,
         awarded_work=awarded,
-        escrow_challenge_id=0,  # not an escrow award: paid by the treasury
-        spec_hash="",
-        results_hash="",
-        leaderboard_url="",
-        leaderboard_sha256="",
-        attestation={},
         pool=treasury_balance,  # what the treasury held when drafted
-        split=[],
         recipients=[entry],
-        claim_window=0,
         target=action.target,
         call_data="0x" + action.calldata.hex(),
-        text=_description(challenge, awarded, entry, created_by, proposer, deployment.timelock),
+        text=text,
     )
+
+
+def _not_an_escrow_award() -> dict[str, Any]:
+    # The escrow and attestation fields of a final award, empty: the treasury pays a progress prize.
+    return {
+        "escrow_challenge_id": 0,
+        "spec_hash": "",
+        "results_hash": "",
+        "leaderboard_url": "",
+        "leaderboard_sha256": "",
+        "attestation": {},
+        "split": [],
+        "claim_window": 0,
+    }
 
 
 def _same_draft(

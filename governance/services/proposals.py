@@ -20,13 +20,14 @@ from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
 from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import ChallengeState, PrizeEscrow
-from governance.chain.governor import Governor, proposer_suffix
+from governance.chain.governor import Governor, ProposalAction, proposer_suffix
 from governance.chain.token import GovernanceToken
 from governance.models import OutgoingTransaction, PrizeProposalDraft, SenderRole
 from governance.selectors.deployment import current_deployment
 from governance.services import prize_inputs
 from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
+from governance.services.proposal_text import award_description
 from governance.services.relaying import NO_DEPLOYMENT, RelayRefused, simulate
 from governance.services.reward_shares import award_lists, prize_recipients
 
@@ -93,16 +94,7 @@ def prize_proposal_draft_create(
         split=split,
         pool=pool,
     )
-    if not recipients:
-        raise ApplicationError(NOBODY_PAYABLE)
-    addresses, amounts = award_lists(recipients)
-    action = escrow.award_action(
-        challenge_id=attestation.escrow_challenge_id,
-        results_hash=attestation.results_hash,
-        recipients=addresses,
-        amounts=amounts,
-        claim_window=DEFAULT_CLAIM_WINDOW,
-    )
+    action = _award_action(escrow, attestation, recipients)
     fields = {
         "escrow_challenge_id": attestation.escrow_challenge_id,
         "spec_hash": _hex(attestation.spec_hash),
@@ -126,8 +118,23 @@ def prize_proposal_draft_create(
         challenge=challenge,
         deployment=deployment,
         created_by=created_by,
-        text=_description(challenge, fields),
+        text=award_description(challenge, fields),
         **fields,
+    )
+
+
+def _award_action(
+    escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttestation, recipients: list[dict[str, Any]]
+) -> ProposalAction:
+    if not recipients:
+        raise ApplicationError(NOBODY_PAYABLE)
+    addresses, amounts = award_lists(recipients)  # a wallet paid twice (a prize and a share) gets one sum
+    return escrow.award_action(
+        challenge_id=attestation.escrow_challenge_id,
+        results_hash=attestation.results_hash,
+        recipients=addresses,
+        amounts=amounts,
+        claim_window=DEFAULT_CLAIM_WINDOW,
     )
 
 
@@ -158,65 +165,6 @@ def _attested_pool(escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttes
     ):
         raise ApplicationError(NOT_ATTESTED_ON_CHAIN)
     return record.escrowed
-
-
-def _description(challenge: Any, fields: dict[str, Any]) -> str:
-    rows = "\n".join(
-        f"| {_rank_cell(r)} | {r['username']} | {r['address']} | {_amount_cell(r)} |"
-        for r in fields["recipients"]
-    )
-    unpaid = "".join(_unpaid_line(u) for u in fields["unpayable"])
-    attestation = fields["attestation"]
-    return (
-        f"# Prize award: {challenge.title}\n\n"
-        f"Pays the prizes of challenge `{challenge.slug}` (escrow challenge #{fields['escrow_challenge_id']}) "
-        f"by its prize split {fields['split']} of the {fields['pool']} base units escrowed.\n\n"
-        f"{_share_rule(challenge)}"
-        "| Rank | Contributor | Wallet | Amount (base units) |\n|---|---|---|---|\n"
-        f"{rows}\n{unpaid}\n"
-        "## Evidence\n\n"
-        f"- Spec hash: {fields['spec_hash']}\n"
-        f"- Results hash (keccak256 of the final leaderboard JSON): {fields['results_hash']}\n"
-        f"- Final leaderboard: {fields['leaderboard_url']} (sha256 {fields['leaderboard_sha256']})\n"
-        f"- Attested by {', '.join(attestation['evaluators'])} at {attestation['attested_at']} "
-        f"(round {attestation['round']})\n"
-        f"- Claim window: {fields['claim_window'] // 86400} days"
-    )
-
-
-def _share_rule(challenge: Any) -> str:
-    if not challenge.clue_share_bps:
-        return ""
-    return (
-        f"Clue share: {challenge.clue_share_bps} basis points of each prize go to the work the winning "
-        f"submission builds on, {challenge.share_depth} level(s) deep, halving at each level.\n\n"
-    )
-
-
-def _rank_cell(entry: dict[str, Any]) -> str:
-    return f"{entry['rank']} (clue share)" if entry.get("kind") == "share" else str(entry["rank"])
-
-
-def _amount_cell(entry: dict[str, Any]) -> str:
-    if entry.get("kind") == "share":
-        return f"{entry['amount']} (builds on {_works(entry)})"
-    return f"{entry['amount']} ({entry['share']}%)"
-
-
-def _works(entry: dict[str, Any]) -> str:
-    return ", ".join(f"{w['kind']} #{w['id']}" for w in entry["works"])
-
-
-def _unpaid_line(entry: dict[str, Any]) -> str:
-    if entry.get("kind") == "share":
-        return (
-            f"\n{entry['username']}'s clue share of rank {entry['rank']} ({entry['amount']} for {_works(entry)}) "
-            f"has no linked wallet: it stays with the winner, {entry['kept_by']}.\n"
-        )
-    return (
-        f"\nRank {entry['rank']} ({entry['username']}, {entry['share']}%) has no linked wallet: that share goes "
-        "back to the funders.\n"
-    )
 
 
 def prize_proposal_calls(
