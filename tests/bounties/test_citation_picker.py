@@ -131,3 +131,35 @@ def test_the_api_refuses_work_of_another_challenge_with_the_fixed_reason(alice: 
     assert response.status_code == 400
     assert response.json()["detail"] == OTHER_CHALLENGE.format(kind="Submission", id=elsewhere.pk)
     assert not Clue.objects.exists()
+
+
+def test_the_submit_form_has_the_same_picker(client: Client, alice: Any) -> None:
+    challenge = ChallengeFactory.create(slug="digits")
+    clue = ClueFactory.create(challenge=challenge, title="Scale")
+    client.force_login(alice)
+
+    html = client.get(reverse("bounties:submission-create", args=["digits"])).content.decode()
+
+    assert 'data-citable-url="/challenges/digits/citable.json" data-citation-kind="clue"' in html
+    assert f'<option value="{clue.pk}">#{clue.pk} Scale (by {clue.author.username})</option>' in html
+    assert 'src="/static/js/citation_picker.js"' in html
+
+
+def test_the_clue_form_makes_the_same_queries_for_3_or_30_citable_works(client: Client, alice: Any) -> None:
+    challenge = ChallengeFactory.create(slug="digits")
+    client.force_login(alice)
+    url = reverse("bounties:clue-create", args=["digits"])
+    for _ in range(3):
+        ScoredSubmissionFactory.create(challenge=challenge)
+        ClueFactory.create(challenge=challenge)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(27):
+        ScoredSubmissionFactory.create(challenge=challenge)
+        ClueFactory.create(challenge=challenge)
+
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+
+    assert len(many) == len(few)
+    assert html.count("<option value=") == 60
