@@ -7,6 +7,7 @@ A line joins each work to each work it cites, and a step line traces the best sc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ STEP = 64  # horizontal distance between columns
 PAD_LEFT, PAD_RIGHT, TOP = 72, 32, 28
 PLOT_HEIGHT = 220
 BAND_Y = TOP + PLOT_HEIGHT + 52  # the row of clues and unscored submissions
-HEIGHT = BAND_Y + 44
+HEIGHT = BAND_Y + 64  # room under the band for the citations between clues, which bow downwards
 MIN_WIDTH = 480
 RADIUS = 9
 
@@ -46,12 +47,13 @@ class PlacedNode:
 
 @dataclass(frozen=True)
 class Edge:
-    """A citation drawn from the citing work (x1, y1) towards the cited one, stopping at its rim."""
+    """A citation drawn as a curve from the citing work (x1, y1) to the cited one (x2, y2), off both rims."""
 
     x1: float
     y1: float
     x2: float
     y2: float
+    path: str  # SVG path data: a quadratic curve, so lines between works in a row do not run over others
 
 
 @dataclass(frozen=True)
@@ -119,14 +121,23 @@ def _place(
 
 def _edge(citing: PlacedNode, cited: PlacedNode) -> Edge:
     dx, dy = cited.x - citing.x, cited.y - citing.y
-    length = max((dx * dx + dy * dy) ** 0.5, 1.0)
-    gap = (RADIUS + 3) / length  # stop short of both rims, so the arrow head shows
-    return Edge(
-        round(citing.x + dx * gap, 1),
-        round(citing.y + dy * gap, 1),
-        round(cited.x - dx * gap, 1),
-        round(cited.y - dy * gap, 1),
-    )
+    # Between two works of the band the curve passes under it, clear of the works between; elsewhere it
+    # turns slightly, always the same way, so a citation and its reverse never draw the same line.
+    in_band = citing.y == cited.y == BAND_Y
+    bend = (0.0, min(80.0, 30 + abs(dx) / 6)) if in_band else (dy * 0.12, -dx * 0.12)
+    control = ((citing.x + cited.x) / 2 + bend[0], (citing.y + cited.y) / 2 + bend[1])
+    x1, y1 = _off_rim(citing, control)
+    x2, y2 = _off_rim(cited, control)
+    path = f"M {x1} {y1} Q {round(control[0], 1)} {round(control[1], 1)} {x2} {y2}"
+    return Edge(x1, y1, x2, y2, path)
+
+
+def _off_rim(node: PlacedNode, towards: tuple[float, float]) -> tuple[float, float]:
+    # Stop short of the mark, towards the curve's control point, so the arrow head shows.
+    dx, dy = towards[0] - node.x, towards[1] - node.y
+    length = max(math.hypot(dx, dy), 1.0)
+    gap = RADIUS + 3
+    return round(node.x + dx / length * gap, 1), round(node.y + dy / length * gap, 1)
 
 
 def _record_path(records: Sequence[PlacedNode]) -> str:
