@@ -26,13 +26,6 @@ class Lineage:
     def authors(self) -> dict[Work, int]:
         return {work: node.author_id for work, node in self.nodes.items()}
 
-    def cited_by(self) -> dict[Work, list[Work]]:
-        reverse: dict[Work, list[Work]] = defaultdict(list)
-        for citing, cited in self.cites.items():
-            for work in cited:
-                reverse[work].append(citing)
-        return dict(reverse)
-
 
 def challenge_lineage(*, challenge: Challenge) -> Lineage:
     """The citable works of `challenge` and the citations between them (both ends citable)."""

@@ -98,7 +98,8 @@ if (selects.length) {
     const ask = ++asked;
     fetch(`${url}?q=${encodeURIComponent(input.value)}`, { headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : { results: [] }))
-      .then((body) => { if (ask === asked) renderResults(results, chosen, body.results); });
+      .then((body) => { if (ask === asked) renderResults(results, chosen, body.results); })
+      .catch(() => { for (const field of fields) field.hidden = false; }); // no search: show the plain lists
   };
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 200); });
   input.addEventListener("keydown", (event) => { if (event.key === "Enter") event.preventDefault(); });
