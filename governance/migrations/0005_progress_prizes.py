@@ -7,7 +7,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bounties', '0006_lineage_shares'),
         ('governance', '0004_challenge_rules_fingerprint'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
