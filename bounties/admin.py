@@ -91,7 +91,10 @@ class ChallengeAdmin(admin.ModelAdmin):
             },
         ),
         ("Limits", {"fields": ["daily_submission_limit", "total_submission_limit", "final_selection_limit"]}),
-        ("Prizes", {"fields": ["prize_pool", "prize_split", "publish_policy"]}),
+        (
+            "Prizes",
+            {"fields": ["prize_pool", "prize_split", "clue_share_bps", "share_depth", "publish_policy"]},
+        ),
     ]
     readonly_fields = ["stored_hidden_set"]
     list_display = ["title", "slug", "status", "metric", "starts_at", "ends_at", "dataset_rows"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from bounties.errors import ApplicationError
 from bounties.licenses import license_choices
 from bounties.models import ChallengeStatus
+from bounties.selectors.citations import CitableWork
 from bounties.services.submissions import UNKNOWN_LICENSE
 from clueboard.ids import MAX_ROW_ID
 from evaluation.scoring.metrics import metric_choices
@@ -28,23 +30,34 @@ class ChallengeFilterForm(forms.Form):
     )
 
 
-class IdListField(forms.CharField):
-    """Ids typed as "12, #15 17": any separator, an optional leading '#'."""
+def parse_ids(text: str) -> list[int]:
+    """Ids typed as "12, #15 17": any separator, an optional leading '#'. Raises ValidationError."""
+    ids: list[int] = []
+    for token in (token for token in re.split(r"[\s,;]+", text) if token):
+        digits = token.removeprefix("#")
+        if not digits.isdigit():
+            raise forms.ValidationError(f"'{token}' is not an id; write numbers such as 12, 15.")
+        if int(digits) > MAX_ROW_ID:
+            raise forms.ValidationError(f"There is no #{digits[:20]}: that number is too large to be an id.")
+        ids.append(int(digits))
+    return ids
+
+
+class CitationField(forms.MultipleChoiceField):
+    """The works cited, picked from a list (a plain multi-select without JavaScript, a search with it).
+
+    A posted value may also be typed ids ("12, #15"), as older clients send; whether each id may be cited
+    is the citation service's rule, not the form's, so values outside the listed choices pass through.
+    """
+
+    widget = forms.SelectMultiple(attrs={"size": 6})
 
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        tokens = [token for token in re.split(r"[\s,;]+", text) if token]
-        ids: list[int] = []
-        for token in tokens:
-            digits = token.removeprefix("#")
-            if not digits.isdigit():
-                raise forms.ValidationError(f"'{token}' is not an id; write numbers such as 12, 15.")
-            if int(digits) > MAX_ROW_ID:
-                raise forms.ValidationError(
-                    f"There is no #{digits[:20]}: that number is too large to be an id."
-                )
-            ids.append(int(digits))
-        return ids
+        items = value if isinstance(value, list | tuple) else [value] if value else []
+        return [pk for item in items for pk in parse_ids(str(item))]
+
+    def validate(self, value: Any) -> None:
+        """Nothing to check here: resolve_citations decides (see the class docstring)."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -63,17 +76,18 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files if item]
 
 
-def _citation_fields(form: forms.Form) -> None:
-    form.fields["builds_on_submissions"] = IdListField(
-        label="Builds on submissions",
-        required=False,
-        help_text="Ids of the published submissions this work builds on, e.g. 12, 15.",
-    )
-    form.fields["builds_on_clues"] = IdListField(
-        label="Builds on clues",
-        required=False,
-        help_text="Ids of the clues this work builds on, e.g. 3, 7.",
-    )
+def _citation_fields(form: forms.Form, citable: Sequence[CitableWork], search_url: str) -> None:
+    attrs = {"data-citable-url": search_url} if search_url else {}
+    for kind, noun in (("submission", "submissions"), ("clue", "clues")):
+        field = CitationField(
+            label=f"Builds on {noun}",
+            required=False,
+            choices=[(str(work.id), work.label) for work in citable if work.kind == kind],
+            help_text=f"The published {noun} of this challenge your work builds on (hold Ctrl or Cmd to "
+            "choose several). Only earlier work can be cited.",
+        )
+        field.widget.attrs.update(attrs | {"data-citation-kind": kind})
+        form.fields[f"builds_on_{noun}"] = field
 
 
 class SubmissionForm(forms.Form):
@@ -100,9 +114,11 @@ class SubmissionForm(forms.Form):
         help_text="Markdown. What you tried and what you learned.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, citable: Sequence[CitableWork] = (), search_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _citation_fields(self)
+        _citation_fields(self, citable, search_url)
 
 
 class ClueForm(forms.Form):
@@ -115,9 +131,11 @@ class ClueForm(forms.Form):
     )
     attachments = MultipleFileField(label="Attachments", required=False, help_text="Up to 10 files.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, citable: Sequence[CitableWork] = (), search_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _citation_fields(self)
+        _citation_fields(self, citable, search_url)
 
 
 def add_application_error(form: forms.Form, error: ApplicationError) -> int:

@@ -159,6 +159,15 @@ class Challenge(models.Model):
         help_text="Whole percentages of the escrowed pool for final ranks 1, 2, ..., summing to 100, e.g. "
         "[50, 30, 20]. The prize proposal pays these shares to the ranked contributors' wallets.",
     )
+    clue_share_bps = models.PositiveIntegerField(
+        default=0,
+        help_text="Basis points (1000 = 10%) of each prize shared among the work the winner built on: the "
+        "clues and submissions it cites and, one level deeper, theirs, halving at each step. 0: none.",
+    )
+    share_depth = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="How many levels of citations the clue share reaches (1: only what the winner cites).",
+    )
 
     architectures = models.JSONField(
         default=dict,

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from bounties.views import challenges, clues, profiles, source, submissions
+from bounties.views import challenges, clues, lineage, profiles, source, submissions
 
 app_name = "bounties"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         challenges.challenge_resource_view,
         name="challenge-resource",
     ),
+    path("challenges/<slug:slug>/lineage/", lineage.challenge_lineage_view, name="challenge-lineage"),
+    path("challenges/<slug:slug>/citable.json", lineage.citable_works_view, name="challenge-citable"),
     path("challenges/<slug:slug>/submit/", submissions.submission_create_view, name="submission-create"),
     path("challenges/<slug:slug>/clues/new/", clues.clue_create_view, name="clue-create"),
     path("submissions/<id:submission_id>/", submissions.submission_detail_view, name="submission-detail"),

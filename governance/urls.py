@@ -4,7 +4,7 @@ in `governance.urls_treasury`."""
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from governance import urls_treasury
-from governance.views import drafts, proposals, verification
+from governance.views import drafts, progress, proposals, verification
 
 app_name = "governance"
 _PROPOSAL = r"^proposals/(?P<proposal_id>[0-9]{1,78})/"
@@ -21,5 +21,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="verify-submission",
     ),
     path("verify/clues/<id:clue_id>/", verification.clue_verify_view, name="verify-clue"),
+    path(
+        "challenges/<slug:slug>/progress-prize/",
+        progress.progress_prize_new_view,
+        name="progress-prize-new",
+    ),
     *urls_treasury.urlpatterns,
 ]

@@ -24,6 +24,14 @@ from clueboard.ids import MAX_ROW_ID
 AMOUNT_HELP = "Token base units as a decimal string: amounts can exceed 2**63, which JSON numbers lose."
 
 
+# The same ids the web forms' picker sends; resolve_citations refuses later, unpublished or other
+# challenges' work with a fixed reason.
+CITATION_HELP = (
+    "Ids of the published {noun} of the same challenge this work builds on; only earlier work can be cited "
+    "(search them at /challenges/<slug>/citable.json)."
+)
+
+
 class TokenAmountField(serializers.CharField):
     """A uint256 amount as a string of digits, so no JSON reader rounds it."""
 
@@ -319,10 +327,16 @@ class SubmissionCreateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     writeup = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     builds_on_submissions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID),
+        required=False,
+        default=list,
+        help_text=CITATION_HELP.format(noun="submissions"),
     )
     builds_on_clues = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID),
+        required=False,
+        default=list,
+        help_text=CITATION_HELP.format(noun="clues"),
     )
 
 
@@ -395,8 +409,14 @@ class ClueCreateSerializer(serializers.Serializer[Any]):
         max_length=MAX_ATTACHMENTS,
     )
     builds_on_submissions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID),
+        required=False,
+        default=list,
+        help_text=CITATION_HELP.format(noun="submissions"),
     )
     builds_on_clues = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID), required=False, default=list
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID),
+        required=False,
+        default=list,
+        help_text=CITATION_HELP.format(noun="clues"),
     )

@@ -34,6 +34,10 @@ MAX_EVAL_SECONDS = 3600
 FLOAT32_BYTES = 4
 # The escrow's PrizeEscrow.MAX_RECIPIENTS: an award to more ranks could never be executed.
 MAX_PRIZE_RANKS = 100
+# The winner keeps at least half of each prize: the clue share rewards help, it does not replace winning.
+MAX_CLUE_SHARE_BPS = 5000
+# Each level halves the weight, so a sixth level would earn under 2% of what the first does.
+MAX_SHARE_DEPTH = 5
 
 
 def _model_default(name: str) -> Any:
@@ -69,6 +73,8 @@ class ChallengeSettings:
     total_submission_limit: int = field(default_factory=lambda: _model_default("total_submission_limit"))
     prize_pool: int = 0
     prize_split: tuple[int, ...] = field(default_factory=lambda: tuple(_model_default("prize_split")))
+    clue_share_bps: int = field(default_factory=lambda: _model_default("clue_share_bps"))
+    share_depth: int = field(default_factory=lambda: _model_default("share_depth"))
 
     def model_fields(self) -> dict[str, Any]:
         """The settings as Challenge field values (shapes and dtype folded into the two spec objects)."""
@@ -205,6 +211,8 @@ def _check_limits(settings: ChallengeSettings) -> None:
         "final_selection_limit",
         "submissions (no more than the total)",
     )
+    _check_range(settings.clue_share_bps, 0, MAX_CLUE_SHARE_BPS, "clue_share_bps", "basis points")
+    _check_range(settings.share_depth, 1, MAX_SHARE_DEPTH, "share_depth", "levels of citations")
     if not 0 <= settings.prize_pool < 2**256:
         raise ApplicationError(
             "The prize pool must be between 0 and 2**256 - 1 base units.", field="prize_pool"

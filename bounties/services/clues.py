@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from bounties.content_hashes import clue_content_hash
 from bounties.errors import ApplicationError, ChallengeNotOpen
@@ -49,7 +50,10 @@ def clue_create(
     if len(attachments) > MAX_ATTACHMENTS:
         raise ApplicationError(f"Attach at most {MAX_ATTACHMENTS} files.", field="attachments")
     cited_submissions, cited_clues = resolve_citations(
-        viewer=author, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
+        challenge=challenge,
+        citing_created_at=timezone.now(),
+        submission_ids=builds_on_submission_ids,
+        clue_ids=builds_on_clue_ids,
     )
     for upload in attachments:  # every size first, so that a refused clue stores no file
         check_upload_size(upload=upload, max_bytes=settings.MAX_ATTACHMENT_BYTES, label="attachment")

@@ -82,7 +82,10 @@ def submission_create(
     if source_archive is not None:
         check_source_archive(upload=source_archive)
     cited_submissions, cited_clues = resolve_citations(
-        viewer=contributor, submission_ids=builds_on_submission_ids, clue_ids=builds_on_clue_ids
+        challenge=challenge,
+        citing_created_at=timezone.now(),
+        submission_ids=builds_on_submission_ids,
+        clue_ids=builds_on_clue_ids,
     )
     _refuse_when_out_of_quota(challenge=challenge, contributor=contributor)  # before storing any file
     # Files first and outside the transaction: hashing and writing take the longest, and on SQLite a

@@ -18,7 +18,7 @@ from bounties.selectors.challenges import challenge_get_visible, challenge_list
 from bounties.selectors.citations import citations_of_clue
 from bounties.selectors.clues import clue_get, clue_list
 from bounties.services.clues import clue_create
-from bounties.views.common import application_errors_as_pages, artifact_download
+from bounties.views.common import application_errors_as_pages, artifact_download, citation_picker_options
 
 CLUES_PER_PAGE = 25
 
@@ -77,7 +77,8 @@ def _create_from_form(request: HttpRequest, form: ClueForm, challenge: Any) -> C
 def clue_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
     # An empty POST is still a submitted form: it must show its errors, not a blank form.
-    form = ClueForm(request.POST, request.FILES) if request.method == "POST" else ClueForm()
+    picker = citation_picker_options(challenge)
+    form = ClueForm(request.POST, request.FILES, **picker) if request.method == "POST" else ClueForm(**picker)
     status = 200
     if request.method == "POST":
         status = 400

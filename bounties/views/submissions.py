@@ -22,7 +22,7 @@ from bounties.selectors.visibility import private_scores_revealed, submission_is
 from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from bounties.services.uploads import accepted_formats_text
-from bounties.views.common import application_errors_as_pages, artifact_download
+from bounties.views.common import application_errors_as_pages, artifact_download, citation_picker_options
 from governance.selectors.trust import submission_commitment
 
 
@@ -46,7 +46,12 @@ def _create_from_form(request: HttpRequest, form: SubmissionForm, challenge: Any
 def submission_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
     # An empty POST is still a submitted form: it must show its errors, not a blank form.
-    form = SubmissionForm(request.POST, request.FILES) if request.method == "POST" else SubmissionForm()
+    picker = citation_picker_options(challenge)
+    form = (
+        SubmissionForm(request.POST, request.FILES, **picker)
+        if request.method == "POST"
+        else SubmissionForm(**picker)
+    )
     status = 200
     if request.method == "POST":
         status = 400

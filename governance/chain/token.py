@@ -9,6 +9,7 @@ from web3.types import TxReceipt
 
 from governance.chain.client import ChainClient
 from governance.chain.eip712 import read_domain, sign_typed_data, typed_data
+from governance.chain.governor import ProposalAction
 
 _DELEGATION_FIELDS = [
     {"name": "delegatee", "type": "address"},
@@ -42,6 +43,11 @@ class Erc20:
     def transfer(self, *, sender: LocalAccount, to: str, amount: int) -> TxReceipt:
         """Transfer `amount` from `sender` to `to`; raises ContractRevertError on failure."""
         return self.client.transact(self.contract.functions.transfer(to, amount), sender=sender)
+
+    def transfer_action(self, *, to: str, amount: int) -> ProposalAction:
+        """The proposal action by which the timelock (the treasury) sends `amount` to `to`."""
+        calldata = self.contract.encode_abi("transfer", args=[Web3.to_checksum_address(to), amount])
+        return ProposalAction(target=self.address, calldata=bytes.fromhex(calldata.removeprefix("0x")))
 
     def approve(self, *, sender: LocalAccount, spender: str, amount: int) -> TxReceipt:
         """Let `spender` take up to `amount` from `sender`."""

@@ -19,12 +19,19 @@ class PrizeProposalDraft(models.Model):
     the evidence, and how it was submitted.
     """
 
+    class Kind(models.TextChoices):
+        FINAL = "final", "Final prizes, from the escrowed pool by the attested results"
+        PROGRESS = "progress", "Progress prize for one published work, from the DAO treasury"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft, not submitted"
         PROPOSER_QUEUED = "proposer_queued", "Submitted through the platform's proposer"
         WALLET = "wallet", "Prepared for a member's wallet"
 
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FINAL)
     challenge = models.ForeignKey("bounties.Challenge", on_delete=models.PROTECT, related_name="+")
+    # A progress prize's work, {"kind": "clue"|"submission", "id", "title", "author"}; empty for final prizes.
+    awarded_work = models.JSONField(default=dict, blank=True)
     deployment = models.ForeignKey(ChainDeployment, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     escrow_challenge_id = models.PositiveBigIntegerField()
@@ -54,9 +61,15 @@ class PrizeProposalDraft(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["challenge", "results_hash"], name="prize_draft_one_per_attested_results"
+                fields=["challenge", "results_hash"],
+                condition=models.Q(kind="final"),
+                name="prize_draft_one_per_attested_results",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"prize proposal for challenge {self.challenge_id} ({self.status})"
+        return f"{self.kind} prize proposal for challenge {self.challenge_id} ({self.status})"
+
+    @property
+    def is_progress(self) -> bool:
+        return self.kind == self.Kind.PROGRESS

@@ -46,6 +46,7 @@ class FinalLeaderboard:
     sha256: str  # hex, for people who check the download with sha256sum
     url: str  # where anyone can download it
     ranking: tuple[int, ...]  # user ids of the prize-eligible ranked contributors, best first
+    winning_submissions: tuple[int | None, ...] = ()  # the ranked submission id of each in `ranking`
 
 
 def challenge_attestation(challenge: Any) -> ChallengeAttestation:
@@ -86,6 +87,7 @@ def final_leaderboard_document(challenge: Any) -> FinalLeaderboard:
         sha256=hashlib.sha256(document).hexdigest(),
         url=reverse("bounties:challenge-final-leaderboard", kwargs={"slug": challenge.slug}),
         ranking=tuple(row["contributor_id"] for row in ranking),
+        winning_submissions=tuple(_submission_id(row) for row in ranking),
     )
 
 
@@ -93,3 +95,9 @@ def wallet_address_of(user: Any) -> str | None:
     """The checksummed wallet address linked to `user`'s account, or None."""
     link = wallets.wallet_of_user(user=user)
     return link.address if link is not None else None
+
+
+def _submission_id(row: dict[str, Any]) -> int | None:
+    # The document is the platform's own frozen JSON; still, only a plain int is taken as an id.
+    value = row.get("submission_id")
+    return value if type(value) is int else None

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
@@ -21,14 +20,16 @@ from bounties.errors import ApplicationError
 from governance.chain.client import ChainClient
 from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import ChallengeState, PrizeEscrow
-from governance.chain.governor import Governor, proposer_suffix
+from governance.chain.governor import Governor, ProposalAction, proposer_suffix
 from governance.chain.token import GovernanceToken
 from governance.models import OutgoingTransaction, PrizeProposalDraft, SenderRole
 from governance.selectors.deployment import current_deployment
 from governance.services import prize_inputs
 from governance.services.connection import chain_client, platform_account
 from governance.services.outbox import outgoing_transaction_enqueue
+from governance.services.proposal_text import award_description
 from governance.services.relaying import NO_DEPLOYMENT, RelayRefused, simulate
+from governance.services.reward_shares import award_lists, prize_recipients
 
 # Winners have a month to claim (the escrow allows 7 to 365 days, plus any time paused).
 DEFAULT_CLAIM_WINDOW = 30 * 24 * 3600
@@ -79,23 +80,21 @@ def prize_proposal_draft_create(
         raise ApplicationError(NO_DEPLOYMENT)
     attestation, leaderboard = _attested_inputs(challenge)
     existing = PrizeProposalDraft.objects.filter(
-        challenge=challenge, results_hash=_hex(attestation.results_hash)
+        kind=PrizeProposalDraft.Kind.FINAL, challenge=challenge, results_hash=_hex(attestation.results_hash)
     ).first()
     if existing is not None:
         return existing
     escrow = PrizeEscrow(client or chain_client(), deployment.escrow)
     pool = _attested_pool(escrow, attestation)
     split = [int(share) for share in challenge.prize_split]
-    recipients, unpayable = _recipients(leaderboard.ranking, split, pool)
-    if not recipients:
-        raise ApplicationError(NOBODY_PAYABLE)
-    action = escrow.award_action(
-        challenge_id=attestation.escrow_challenge_id,
-        results_hash=attestation.results_hash,
-        recipients=[r["address"] for r in recipients],
-        amounts=[int(r["amount"]) for r in recipients],
-        claim_window=DEFAULT_CLAIM_WINDOW,
+    recipients, unpayable = prize_recipients(
+        challenge=challenge,
+        ranking=leaderboard.ranking,
+        winning_submissions=leaderboard.winning_submissions,
+        split=split,
+        pool=pool,
     )
+    action = _award_action(escrow, attestation, recipients)
     fields = {
         "escrow_challenge_id": attestation.escrow_challenge_id,
         "spec_hash": _hex(attestation.spec_hash),
@@ -119,8 +118,23 @@ def prize_proposal_draft_create(
         challenge=challenge,
         deployment=deployment,
         created_by=created_by,
-        text=_description(challenge, fields),
+        text=award_description(challenge, fields),
         **fields,
+    )
+
+
+def _award_action(
+    escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttestation, recipients: list[dict[str, Any]]
+) -> ProposalAction:
+    if not recipients:
+        raise ApplicationError(NOBODY_PAYABLE)
+    addresses, amounts = award_lists(recipients)  # a wallet paid twice (a prize and a share) gets one sum
+    return escrow.award_action(
+        challenge_id=attestation.escrow_challenge_id,
+        results_hash=attestation.results_hash,
+        recipients=addresses,
+        amounts=amounts,
+        claim_window=DEFAULT_CLAIM_WINDOW,
     )
 
 
@@ -151,53 +165,6 @@ def _attested_pool(escrow: PrizeEscrow, attestation: prize_inputs.ChallengeAttes
     ):
         raise ApplicationError(NOT_ATTESTED_ON_CHAIN)
     return record.escrowed
-
-
-def _recipients(
-    ranking: tuple[int, ...], split: list[int], pool: int
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    # Rank r gets split[r-1] percent of the pool, rounded down; the dust and the shares of ranks nobody
-    # can receive stay unawarded, which the escrow gives back to the funders pro rata.
-    users = get_user_model().objects.in_bulk(ranking[: len(split)])
-    paid: list[dict[str, Any]] = []
-    unpaid: list[dict[str, Any]] = []
-    for rank, (user_id, share) in enumerate(zip(ranking, split, strict=False), start=1):
-        user = users[user_id]
-        address = prize_inputs.wallet_address_of(user)
-        entry = {"rank": rank, "user_id": user_id, "username": user.get_username(), "share": share}
-        amount = pool * share // 100
-        if address is None:
-            unpaid.append(entry)
-        elif amount > 0:
-            paid.append(entry | {"address": Web3.to_checksum_address(address), "amount": str(amount)})
-    return paid, unpaid
-
-
-def _description(challenge: Any, fields: dict[str, Any]) -> str:
-    rows = "\n".join(
-        f"| {r['rank']} | {r['username']} | {r['address']} | {r['amount']} ({r['share']}%) |"
-        for r in fields["recipients"]
-    )
-    unpaid = "".join(
-        f"\nRank {u['rank']} ({u['username']}, {u['share']}%) has no linked wallet: that share goes back "
-        "to the funders.\n"
-        for u in fields["unpayable"]
-    )
-    attestation = fields["attestation"]
-    return (
-        f"# Prize award: {challenge.title}\n\n"
-        f"Pays the prizes of challenge `{challenge.slug}` (escrow challenge #{fields['escrow_challenge_id']}) "
-        f"by its prize split {fields['split']} of the {fields['pool']} base units escrowed.\n\n"
-        "| Rank | Contributor | Wallet | Amount (base units) |\n|---|---|---|---|\n"
-        f"{rows}\n{unpaid}\n"
-        "## Evidence\n\n"
-        f"- Spec hash: {fields['spec_hash']}\n"
-        f"- Results hash (keccak256 of the final leaderboard JSON): {fields['results_hash']}\n"
-        f"- Final leaderboard: {fields['leaderboard_url']} (sha256 {fields['leaderboard_sha256']})\n"
-        f"- Attested by {', '.join(attestation['evaluators'])} at {attestation['attested_at']} "
-        f"(round {attestation['round']})\n"
-        f"- Claim window: {fields['claim_window'] // 86400} days"
-    )
 
 
 def prize_proposal_calls(

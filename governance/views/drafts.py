@@ -26,7 +26,9 @@ def prize_draft_start_view(request: HttpRequest, slug: str) -> HttpResponse:
     except prize_inputs.PrizeInputsMissing as missing:
         raise Http404("The challenge's results are not attested yet.") from missing
     existing = PrizeProposalDraft.objects.filter(
-        challenge=challenge, results_hash="0x" + attestation.results_hash.hex()
+        kind=PrizeProposalDraft.Kind.FINAL,
+        challenge=challenge,
+        results_hash="0x" + attestation.results_hash.hex(),
     ).first()
     if existing is not None:
         return redirect("governance:prize-draft", pk=existing.pk)
@@ -44,7 +46,10 @@ def prize_draft_start_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def prize_draft_view(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(PrizeProposalDraft.objects.select_related("challenge", "submission"), pk=pk)
+    draft = get_object_or_404(
+        PrizeProposalDraft.objects.select_related("challenge", "submission", "deployment", "created_by"),
+        pk=pk,
+    )
     context = {
         "draft": draft,
         "wallet": wallet_of_user(user=request.user),

@@ -85,7 +85,7 @@ def draft_of(*, deployment: ChainDeployment, proposal_id: str) -> PrizeProposalD
     """The prize draft this proposal was submitted from, if the platform drafted it (one query)."""
     return (
         PrizeProposalDraft.objects.filter(deployment=deployment, proposal_id=proposal_id)
-        .select_related("challenge")
+        .select_related("challenge", "deployment", "created_by")
         .first()
     )
 
