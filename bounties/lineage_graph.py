@@ -97,7 +97,9 @@ def lineage_picture(
         edges=edges,
         record_path=_record_path([p for p in placed if p.sets_record]),
         best_label="" if best is None else f"{best:.4g}",
-        worst_label="" if worst is None else f"{worst:.4g}",
+        # One score only: its one label sits beside the marks, halfway up, instead of at both ends.
+        worst_label="" if worst is None or worst == best else f"{worst:.4g}",
+        best_y=TOP + 4 + (PLOT_HEIGHT // 2 if best is not None and best == worst else 0),
     )
 
 

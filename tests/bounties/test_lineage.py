@@ -54,6 +54,16 @@ def test_the_picture_puts_time_left_to_right_and_better_scores_higher() -> None:
     assert lineage_picture(nodes=[worse, better, clue], cites=cites, higher_is_better=True) == picture
 
 
+def test_one_score_only_is_labelled_once_beside_the_marks() -> None:
+    first, second = _node("submission", 1, 0, 0.5), _node("submission", 2, 1, 0.5)
+
+    picture = lineage_picture(nodes=[first, second], cites={}, higher_is_better=True)
+
+    assert [p.y for p in picture.nodes] == [TOP + PLOT_HEIGHT // 2] * 2
+    assert (picture.best_label, picture.worst_label) == ("0.5", "")
+    assert picture.best_y == TOP + PLOT_HEIGHT // 2 + 4
+
+
 def test_the_lineage_holds_only_published_work_and_citations_between_it() -> None:
     challenge = ChallengeFactory.create()
     hidden_challenge = ChallengeFactory.create(publish_policy="at_close")

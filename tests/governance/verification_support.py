@@ -4,6 +4,7 @@ attachment, both committed in one batch on chain, the challenge closed and its r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,8 +33,12 @@ class HonestWorld:
     clue: Clue
 
 
-def scored_submission_with_files(challenge: Challenge, *, seed: int, private_score: float) -> Submission:
-    """A scored submission whose model and source files are stored, with its true content hash."""
+def scored_submission_with_files(
+    challenge: Challenge, *, seed: int, private_score: float, source: bytes | None = None, **fields: Any
+) -> Submission:
+    """A scored submission whose model and source files are stored, with its true content hash.
+
+    `source` is the source archive's bytes (default: a few bytes that only hash, not browse)."""
     contributor = UserFactory.create()
     model = artifact_store(
         upload=SimpleUploadedFile("model.safetensors", safetensors_bytes() + bytes([seed])),
@@ -41,7 +46,7 @@ def scored_submission_with_files(challenge: Challenge, *, seed: int, private_sco
         label="model file",
     )
     source = artifact_store(
-        upload=SimpleUploadedFile("source.zip", b"PK source " + bytes([seed])),
+        upload=SimpleUploadedFile("source.zip", source or b"PK source " + bytes([seed])),
         max_bytes=10**7,
         label="source",
     )
@@ -61,6 +66,7 @@ def scored_submission_with_files(challenge: Challenge, *, seed: int, private_sco
         writeup=WRITEUP,
         content_hash=content_hash,
         private_score=private_score,
+        **fields,
     )
 
 
