@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +86,33 @@ def listening(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def launched(environment: dict[str, str], log: Path, *processes: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`make serve`'s launcher running `processes`, its output in `log`; stopped (SIGTERM) on exit."""
+    with log.open("w") as output:
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "clueboard.serve", *processes],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: honcho and what it started stop with it
+        )
+        try:
+            yield launcher
+        finally:
+            os.killpg(launcher.pid, signal.SIGTERM)
+            launcher.wait(timeout=60)
+
+
+def wait_for(
+    launcher: subprocess.Popen[bytes], log: Path, done: Callable[[str], bool], seconds: float
+) -> None:
+    """Wait until `done(log text)`; fails the test with the log when the launcher ends or time runs out."""
+    deadline = time.monotonic() + seconds
+    while not done(log.read_text()):
+        if launcher.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"the production profile did not get there:\n{log.read_text()}")
+        time.sleep(0.5)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,10 +17,12 @@ from tests.platform.production_support import (
     REDIS_URL,
     ROOT,
     free_port,
+    launched,
     listening,
     production_env,
     run_serve,
     unreachable_services,
+    wait_for,
     without,
 )
 
@@ -96,43 +95,29 @@ def test_serve_lists_every_missing_variable_at_once(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    """`make serve`'s launcher running gunicorn (the `web` process) against PostgreSQL and Redis."""
+def services() -> Iterator[redis.Redis]:
+    """PostgreSQL db `prod` and Redis db 10, emptied of an earlier run's messages and rate-limit counts."""
     reason = unreachable_services()
     if reason is not None:
         pytest.skip(reason)
-    port = free_port()
-    cache = redis.Redis.from_url(REDIS_URL)
-    cache.flushdb()  # db 10 is this test's: no rate-limit counts from an earlier run
-    log = (tmp_path / "serve.log").open("w")
+    broker = redis.Redis.from_url(REDIS_URL)
+    broker.flushdb()
+    yield broker
+    broker.flushdb()
+
+
+@pytest.fixture
+def served(services: redis.Redis, tmp_path: Path) -> Iterator[str]:
+    """`make serve`'s launcher running gunicorn (the `web` process) against PostgreSQL and Redis."""
+    port, log = free_port(), tmp_path / "serve.log"
     environment = production_env(tmp_path, WEB_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "clueboard.serve", "web"],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: honcho and gunicorn stop with it below
-    )
-    try:
-        _wait_until_listening(launcher, port, tmp_path / "serve.log")
+    with launched(environment, log, "web") as launcher:
+        # check --deploy, migrate and collectstatic run first
+        wait_for(launcher, log, lambda _: listening(port), seconds=180)
         yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(launcher.pid, signal.SIGTERM)
-        launcher.wait(timeout=60)
-        log.close()
-        cache.flushdb()
-    output = (tmp_path / "serve.log").read_text()
+    output = log.read_text()
     assert "Shutting down: Master" in output and "web.1 stopped" in output, output
     assert not listening(port)
-
-
-def _wait_until_listening(launcher: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 180  # check, migrate and collectstatic run first
-    while not listening(port):
-        if launcher.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
-        time.sleep(0.5)
 
 
 def test_the_production_profile_serves_pages_static_files_and_the_api(served: str) -> None:
@@ -173,3 +158,23 @@ def test_production_pages_show_no_debug_detail_and_cookies_are_secure(served: st
     assert login.status_code == 200
     csrf_cookie = next(cookie for cookie in login.cookies if cookie.name == "csrftoken")
     assert csrf_cookie.secure
+
+
+def test_the_production_profiles_workers_take_their_queues_from_one_beat(
+    services: redis.Redis, tmp_path: Path
+) -> None:
+    log = tmp_path / "serve.log"
+    environment = production_env(tmp_path, EVAL_REAPER_INTERVAL="2", CHAIN_SYNC_INTERVAL="2")
+    reaped = re.compile(r"evaluation\.1 .*evaluation\.tasks\.requeue_stalled_evaluations\[.*\] succeeded")
+    synced = re.compile(r"chainworker\.1 .*governance\.indexer\.tasks\.sync_chain\[.*\] succeeded")
+
+    with launched(environment, log, "evaluation", "chainworker", "beat") as launcher:
+        wait_for(launcher, log, lambda text: bool(reaped.search(text) and synced.search(text)), seconds=240)
+
+    output = log.read_text()
+    assert "evaluation worker consuming eval-cpu, default" in output or "consuming eval-gpu" in output
+    assert output.count("beat: Starting...") == 1
+    assert not re.search(r"chainworker\.1 .*requeue_stalled_evaluations\[.*\] received", output)
+    assert not re.search(r"evaluation\.1 .*sync_chain\[.*\] received", output)
+    for process in ("evaluation", "chainworker", "beat"):
+        assert f"{process}.1 stopped" in output, output
