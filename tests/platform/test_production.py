@@ -30,16 +30,20 @@ HTTPS = {"X-Forwarded-Proto": "https"}  # as the TLS proxy in front of gunicorn 
 HASHED_CSS = re.compile(r"/static/css/clueboard\.[0-9a-f]{12}\.css")
 
 
-def test_check_deploy_is_clean_with_the_production_profiles_environment(tmp_path: Path) -> None:
-    result = subprocess.run(
+def check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=production_env(tmp_path),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_check_deploy_is_clean_with_the_production_profiles_environment(tmp_path: Path) -> None:
+    result = check_deploy(production_env(tmp_path))
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
@@ -178,3 +182,16 @@ def test_the_production_profiles_workers_take_their_queues_from_one_beat(
     assert not re.search(r"evaluation\.1 .*sync_chain\[.*\] received", output)
     for process in ("evaluation", "chainworker", "beat"):
         assert f"{process}.1 stopped" in output, output
+
+
+def test_serve_refuses_a_deployment_warning_until_it_is_silenced_by_name(tmp_path: Path) -> None:
+    refused = run_serve(production_env(tmp_path, SECURE_SSL_REDIRECT="false"))
+    assert refused.returncode == 2
+    assert "serve: refusing to start production: `manage.py check --deploy` failed:" in refused.stderr
+    assert "security.W008" in refused.stderr
+
+    silenced = check_deploy(
+        production_env(tmp_path, SECURE_SSL_REDIRECT="false", SILENCED_SYSTEM_CHECKS="security.W008")
+    )
+    assert silenced.returncode == 0, silenced.stderr
+    assert silenced.stdout.strip() == "System check identified no issues (1 silenced)."
