@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/prod"
+SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"  # to make db `prod` where it is missing
 REDIS_URL = "redis://127.0.0.1:6379/10"
 # Nothing listens here: the site runs with its "chain unreachable" banner.
 DEAD_RPC_URL = "http://127.0.0.1:9"
@@ -61,14 +62,16 @@ def run_serve(environment: dict[str, str], *args: str) -> subprocess.CompletedPr
 
 
 def unreachable_services() -> str | None:
-    """Why PostgreSQL db `prod` or Redis cannot be used here, or None when both answer."""
+    """Why PostgreSQL or Redis cannot be used here, or None when both answer (db `prod` made if missing)."""
     import psycopg
     import redis
 
     try:
-        psycopg.connect(DATABASE_URL, connect_timeout=3).close()
+        with psycopg.connect(SERVER_URL, connect_timeout=3, autocommit=True) as server:
+            if server.execute("SELECT 1 FROM pg_database WHERE datname = 'prod'").fetchone() is None:
+                server.execute("CREATE DATABASE prod")
     except psycopg.Error as error:
-        return f"PostgreSQL db `prod` is not reachable at {DATABASE_URL}: {error}"
+        return f"PostgreSQL is not reachable at {SERVER_URL}: {error}"
     try:
         redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
     except redis.RedisError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -102,6 +103,8 @@ def test_serve_lists_every_missing_variable_at_once(tmp_path: Path) -> None:
 def services() -> Iterator[redis.Redis]:
     """PostgreSQL db `prod` and Redis db 10, emptied of an earlier run's messages and rate-limit counts."""
     reason = unreachable_services()
+    if reason is not None and os.environ.get("REQUIRE_SERVICES") == "1":
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
     if reason is not None:
         pytest.skip(reason)
     broker = redis.Redis.from_url(REDIS_URL)
