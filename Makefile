@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run test lint typecheck pytest install install-gpu frontend contracts-install contracts-build sandbox-tools clean
+.PHONY: run serve test lint typecheck pytest install install-gpu frontend contracts-install contracts-build sandbox-tools clean
 
 install: $(VENV)/.installed frontend contracts-install sandbox-tools
 
@@ -55,6 +55,12 @@ run: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
 	$(BIN)/honcho start
+
+# Production: gunicorn behind whitenoise, PostgreSQL, Redis, the workers and beat (Procfile.production).
+# clueboard/serve.py refuses while a production variable is missing or a development default, then checks
+# (`check --deploy`), migrates and collects the static files before it starts them. DEBUG stays off.
+serve: install
+	$(PY) -m clueboard.serve
 
 test: install lint typecheck pytest
 

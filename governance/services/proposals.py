@@ -22,7 +22,7 @@ from governance.chain.errors import ContractRevertError
 from governance.chain.escrow import ChallengeState, PrizeEscrow
 from governance.chain.governor import Governor, ProposalAction, proposer_suffix
 from governance.chain.token import GovernanceToken
-from governance.models import OutgoingTransaction, PrizeProposalDraft, SenderRole
+from governance.models import ChainDeployment, OutgoingTransaction, PrizeProposalDraft, SenderRole
 from governance.selectors.deployment import current_deployment
 from governance.services import prize_inputs
 from governance.services.connection import chain_client, platform_account
@@ -179,15 +179,7 @@ def prize_proposal_calls(
     if draft.status == PrizeProposalDraft.Status.PROPOSER_QUEUED:
         raise ApplicationError(ALREADY_SUBMITTED)
     proposer = Web3.to_checksum_address(proposer)
-    client = client or chain_client()
-    governor = Governor(client, draft.deployment.governor)
-    # The governor counts the proposer's votes one second back, as checkpointed by the token.
-    votes = GovernanceToken(client, draft.deployment.token).get_past_votes(
-        account=proposer, timepoint=client.latest_timestamp() - 1
-    )
-    threshold = governor.proposal_threshold()
-    if votes < threshold:
-        raise ApplicationError(BELOW_THRESHOLD.format(threshold=threshold, votes=votes))
+    proposer_threshold_check(proposer=proposer, deployment=draft.deployment, client=client or chain_client())
     calls = _calls(draft, proposer)
     PrizeProposalDraft.objects.filter(pk=draft.pk).update(
         status=PrizeProposalDraft.Status.WALLET,
@@ -197,6 +189,20 @@ def prize_proposal_calls(
     )
     draft.refresh_from_db()
     return calls
+
+
+def proposer_threshold_check(*, proposer: str, deployment: ChainDeployment, client: ChainClient) -> None:
+    """Raises ApplicationError (BELOW_THRESHOLD) when `proposer` holds fewer votes than the governor asks.
+
+    Its wallet would only pay for a revert: the platform's proposer can submit the proposal instead.
+    """
+    # The governor counts the proposer's votes one second back, as checkpointed by the token.
+    votes = GovernanceToken(client, deployment.token).get_past_votes(
+        account=proposer, timepoint=client.latest_timestamp() - 1
+    )
+    threshold = Governor(client, deployment.governor).proposal_threshold()
+    if votes < threshold:
+        raise ApplicationError(BELOW_THRESHOLD.format(threshold=threshold, votes=votes))
 
 
 def _calls(draft: PrizeProposalDraft, proposer: str) -> ProposalCalls:
@@ -222,25 +228,37 @@ def prize_proposal_submit_by_platform(
         return draft.submission
     proposer = platform_account(SenderRole.PROPOSER).address
     calls = _calls(draft, proposer)
-    governor = Governor(client or chain_client(), draft.deployment.governor)
-    args = [calls.targets, calls.values, [bytes.fromhex(c[2:]) for c in calls.calldatas], calls.description]
-    try:
-        simulate(governor.contract.functions.propose(*args), sender=proposer)
-    except ContractRevertError as error:
-        raise RelayRefused(PROPOSE_REFUSED.format(error.revert.message)) from error
-    row = outgoing_transaction_enqueue(
-        purpose=f"propose:{draft.deployment_id}:{calls.proposal_id}",
-        deployment=draft.deployment,
-        contract="ClueGovernor",
-        function="propose",
-        args=args,
-        sender_role=SenderRole.PROPOSER,
-    )
+    row = propose_by_platform(calls=calls, deployment=draft.deployment, client=client)
     draft.status = PrizeProposalDraft.Status.PROPOSER_QUEUED
     draft.proposer, draft.description, draft.proposal_id = proposer, calls.description, str(calls.proposal_id)
     draft.submission = row
     draft.save(update_fields=["status", "proposer", "description", "proposal_id", "submission"])
     return row
+
+
+def propose_by_platform(
+    *, calls: ProposalCalls, deployment: ChainDeployment, client: ChainClient | None = None
+) -> OutgoingTransaction:
+    """Queue `propose(calls)` from the platform's proposer key (the outbox sends it), simulated first.
+
+    `calls` must carry the platform proposer's suffix. Raises RelayRefused (nothing queued) when the
+    governor would refuse it, e.g. the proposer lacks the voting power threshold or it exists already.
+    """
+    proposer = platform_account(SenderRole.PROPOSER).address
+    governor = Governor(client or chain_client(), deployment.governor)
+    args = [calls.targets, calls.values, [bytes.fromhex(c[2:]) for c in calls.calldatas], calls.description]
+    try:
+        simulate(governor.contract.functions.propose(*args), sender=proposer)
+    except ContractRevertError as error:
+        raise RelayRefused(PROPOSE_REFUSED.format(error.revert.message)) from error
+    return outgoing_transaction_enqueue(
+        purpose=f"propose:{deployment.pk}:{calls.proposal_id}",
+        deployment=deployment,
+        contract="ClueGovernor",
+        function="propose",
+        args=args,
+        sender_role=SenderRole.PROPOSER,
+    )
 
 
 def _hex(value: bytes) -> str:
