@@ -53,7 +53,7 @@ def lineage(chain_settings: TrustChain, deployment_row: Any) -> dict[str, Any]:
     send_queued(chain)
     trust_chain_advance()
     small = scored_submission_with_files(
-        challenge, seed=1, private_score=0.8, source=zip_bytes(project_files()), title="Small MLP", public_score=0.78,
+        challenge, seed=1, private_score=0.8, archive=zip_bytes(project_files()), title="Small MLP", public_score=0.78,
         source_license="MIT",
     )  # fmt: skip
     clue = clue_create(
@@ -65,7 +65,7 @@ def lineage(chain_settings: TrustChain, deployment_row: Any) -> dict[str, Any]:
     )
     wide_files = {**project_files(), "src/wide.py": b"WIDTH = 512\n"}
     wide = scored_submission_with_files(
-        challenge, seed=2, private_score=0.9, source=zip_bytes(wide_files), title="Wide MLP", public_score=0.86,
+        challenge, seed=2, private_score=0.9, archive=zip_bytes(wide_files), title="Wide MLP", public_score=0.86,
         source_license="Apache-2.0",
     )  # fmt: skip
     wide.builds_on_clues.set([clue])

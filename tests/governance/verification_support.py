@@ -34,11 +34,11 @@ class HonestWorld:
 
 
 def scored_submission_with_files(
-    challenge: Challenge, *, seed: int, private_score: float, source: bytes | None = None, **fields: Any
+    challenge: Challenge, *, seed: int, private_score: float, archive: bytes | None = None, **fields: Any
 ) -> Submission:
     """A scored submission whose model and source files are stored, with its true content hash.
 
-    `source` is the source archive's bytes (default: a few bytes that only hash, not browse)."""
+    `archive` is the source archive's bytes (default: a few bytes that only hash, not browse)."""
     contributor = UserFactory.create()
     model = artifact_store(
         upload=SimpleUploadedFile("model.safetensors", safetensors_bytes() + bytes([seed])),
@@ -46,7 +46,7 @@ def scored_submission_with_files(
         label="model file",
     )
     source = artifact_store(
-        upload=SimpleUploadedFile("source.zip", source or b"PK source " + bytes([seed])),
+        upload=SimpleUploadedFile("source.zip", archive or b"PK source " + bytes([seed])),
         max_bytes=10**7,
         label="source",
     )
