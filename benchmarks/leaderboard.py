@@ -1,0 +1,251 @@
+"""Pages at scale: a challenge with 100,000 scored submissions from 5,000 contributors, against a trivial view.
+
+    .venv/bin/python benchmarks/leaderboard.py [--submissions 100000] [--contributors 5000] [--rounds 5]
+
+Builds a temporary SQLite database (removed at the end) and fills it with bulk_create. Every page goes
+through Django's test Client (URL routing and the whole middleware stack), anonymously. It counts each
+page's queries with 1,000 submissions and again with the full number, then times the pages side by side,
+in a rotated order each round, and prints each page's median, its ratio against the trivial view and its
+queries. Goal: each ratio at most 2. `--profile` prints where the slowest page spends its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SMALL = 1_000
+BATCH = 5_000
+GOAL = 2.0
+PROFILE_OWNER = "bench0"
+
+
+def _setup_django(root: Path) -> None:
+    os.environ["VAR_DIR"] = str(root)
+    os.environ["DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}?transaction_mode=IMMEDIATE"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clueboard.settings"
+    os.environ["DEBUG"] = "true"
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from django.conf import settings
+    from django.urls import include, path
+
+    # DEBUG=true only for the development keys; queries are not logged, as in production.
+    settings.DEBUG = False
+    # The site's URLs plus the trivial view, served from this module.
+    global urlpatterns
+    urlpatterns = [path("bench-trivial/", _trivial_view), path("", include("clueboard.urls"))]
+    settings.ROOT_URLCONF = __name__
+
+
+urlpatterns: list = []
+
+
+def _trivial_view(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def _challenge(organizer):
+    """The field values of tests/factories.py's ChallengeFactory: open and published."""
+    from django.utils import timezone
+
+    from bounties.models import Challenge, ModelFormat
+    from evaluation.scoring.metrics import Metric
+
+    now = timezone.now()
+    return Challenge.objects.create(
+        slug="bench", title="Benchmark challenge", summary="Classify the digits.",
+        description="# Rules\n\nBe *kind*.", organizer=organizer, metric=Metric.ACCURACY,
+        input_spec={"shape": [64], "dtype": "float32"}, output_spec={"shape": [10]},
+        accepted_formats=[ModelFormat.SAFETENSORS, ModelFormat.ONNX],
+        architectures={"mlp": {"in_features": 64, "hidden": 16, "depth": 1, "n_outputs": 10}},
+        starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=30),
+        daily_submission_limit=5, total_submission_limit=100, prize_pool=1000 * 10**18,
+        published_at=now - timedelta(days=2),
+    )  # fmt: skip
+
+
+def _contributors(count: int) -> list:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    user_model = get_user_model()
+    password = make_password("correct horse battery staple")
+    rows = [
+        user_model(username=f"bench{n}", email=f"bench{n}@example.org", password=password)
+        for n in range(count)
+    ]
+    user_model.objects.bulk_create(rows, batch_size=BATCH)
+    return list(user_model.objects.filter(username__startswith="bench").order_by("id"))
+
+
+def _fill(challenge, contributors: list, artifact, first: int, last: int) -> None:
+    """Scored submissions first..last-1, round robin over the contributors (ScoredSubmissionFactory's
+    fields), a minute apart in time, with seeded scores."""
+    from django.utils import timezone
+
+    from bounties.models import ModelFormat, Submission, SubmissionStatus
+
+    scores = random.Random(first)
+    start = timezone.now() - timedelta(days=1)
+    for lo in range(first, last, BATCH):
+        rows = []
+        for n in range(lo, min(last, lo + BATCH)):
+            at = start - timedelta(minutes=n)
+            rows.append(
+                Submission(
+                    challenge=challenge,
+                    contributor=contributors[n % len(contributors)],
+                    model_format=ModelFormat.SAFETENSORS,
+                    model_artifact=artifact,
+                    model_filename="model.safetensors",
+                    title=f"Attempt {n}",
+                    writeup="Tried a **small MLP**.",
+                    content_hash=f"{n:064x}",
+                    status=SubmissionStatus.SCORED,
+                    public_score=scores.random(),
+                    private_score=scores.random(),
+                    created_at=at,
+                    finished_at=at,
+                )  # fmt: skip
+            )
+        Submission.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _pages() -> dict[str, str]:
+    return {
+        "trivial": "/bench-trivial/",
+        "challenge page": "/challenges/bench/",
+        "API leaderboard": "/api/v1/challenges/bench/leaderboard/",
+        "profile page": f"/u/{PROFILE_OWNER}/",
+    }
+
+
+def _get(client, url: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 200, f"{url}: {response.status_code}"
+    return elapsed
+
+
+def _query_counts(client) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, url in _pages().items():
+        with CaptureQueriesContext(connection) as queries:
+            _get(client, url)
+        counts[name] = len(queries.captured_queries)
+    return counts
+
+
+def _timings(client, rounds: int) -> dict[str, list[float]]:
+    pages = list(_pages().items())
+    times: dict[str, list[float]] = {name: [] for name, _ in pages}
+    for name, url in pages:
+        _get(client, url)  # warm-up: templates, URL resolver, SQLite's page cache
+    for round_number in range(rounds):
+        # Rotate (and every other round reverse) the order, so that no page always runs first or last.
+        shift = round_number % len(pages)
+        order = pages[shift:] + pages[:shift]
+        if round_number % 2:
+            order.reverse()
+        line = []
+        for name, url in order:
+            elapsed = _get(client, url)
+            times[name].append(elapsed)
+            line.append(f"{name}={elapsed * 1000:.1f}ms")
+        print(f"  round {round_number + 1}: " + " ".join(line))
+    return times
+
+
+def _report(times: dict[str, list[float]], small: dict[str, int], full: dict[str, int], n: int) -> None:
+    trivial = statistics.median(times["trivial"])
+    worst = 0.0
+    print(f"{'page':<16}{'median':>10}{'ratio':>9}  queries at {SMALL:,} / {n:,}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        ratio = median / trivial
+        worst = max(worst, ratio)
+        constant = "constant" if small[name] == full[name] else "NOT constant"
+        verdict = "" if ratio <= GOAL else f"  (misses the goal of {GOAL:.0f}x)"
+        print(
+            f"{name:<16}{median * 1000:>8.1f}ms{ratio:>8.1f}x  {small[name]} / {full[name]} {constant}{verdict}"
+        )
+    print(f"goal: each ratio at most {GOAL:.0f}x")
+    print(f"ratio={worst:.2f}")
+
+
+def _profile(client, times: dict[str, list[float]]) -> None:
+    import cProfile
+    import pstats
+
+    slowest = max((name for name in times if name != "trivial"), key=lambda k: statistics.median(times[k]))
+    print(f"profile of one {slowest} request:")
+    profiler = cProfile.Profile()
+    profiler.runcall(_get, client, _pages()[slowest])
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+
+
+def _run(submissions: int, contributors: int, rounds: int, profile: bool) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from bounties.models import Artifact
+
+    started = time.perf_counter()
+    people = _contributors(contributors)
+    organizer = get_user_model().objects.create(username="organizer", email="organizer@example.org")
+    challenge = _challenge(organizer)
+    artifact = Artifact.objects.create(sha256="0" * 64, size_bytes=100)
+    client = Client()
+    small = min(SMALL, submissions)
+    _fill(challenge, people, artifact, 0, small)
+    small_counts = _query_counts(client)
+    _fill(challenge, people, artifact, small, submissions)
+    print(
+        f"filled {submissions:,} scored submissions from {len(people):,} contributors "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+    full_counts = _query_counts(client)
+    times = _timings(client, rounds)
+    _report(times, small_counts, full_counts, submissions)
+    if profile:
+        _profile(client, times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--submissions", type=int, default=100_000)
+    parser.add_argument("--contributors", type=int, default=5_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print where the slowest page spends its time")
+    options = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="clueboard-leaderboard-bench-"))
+    try:
+        _setup_django(root)
+        _run(options.submissions, options.contributors, options.rounds, options.profile)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
