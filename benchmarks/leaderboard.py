@@ -123,7 +123,7 @@ def _fill(challenge, contributors: list, artifact, first: int, last: int) -> Non
                     private_score=scores.random(),
                     created_at=at,
                     finished_at=at,
-                )  # fmt: skip
+                )
             )
         Submission.objects.bulk_create(rows, batch_size=BATCH)
 
@@ -160,7 +160,7 @@ def _query_counts(client) -> dict[str, int]:
 def _timings(client, rounds: int) -> dict[str, list[float]]:
     pages = list(_pages().items())
     times: dict[str, list[float]] = {name: [] for name, _ in pages}
-    for name, url in pages:
+    for _name, url in pages:
         _get(client, url)  # warm-up: templates, URL resolver, SQLite's page cache
     for round_number in range(rounds):
         # Rotate (and every other round reverse) the order, so that no page always runs first or last.
@@ -177,10 +177,12 @@ def _timings(client, rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def _report(times: dict[str, list[float]], small: dict[str, int], full: dict[str, int], n: int) -> None:
+def _report(
+    times: dict[str, list[float]], small: dict[str, int], full: dict[str, int], sizes: tuple[int, int]
+) -> None:
     trivial = statistics.median(times["trivial"])
     worst = 0.0
-    print(f"{'page':<16}{'median':>10}{'ratio':>9}  queries at {SMALL:,} / {n:,}")
+    print(f"{'page':<16}{'median':>10}{'ratio':>9}  queries at {sizes[0]:,} / {sizes[1]:,}")
     for name, values in times.items():
         median = statistics.median(values)
         ratio = median / trivial
@@ -227,7 +229,7 @@ def _run(submissions: int, contributors: int, rounds: int, profile: bool) -> Non
     )
     full_counts = _query_counts(client)
     times = _timings(client, rounds)
-    _report(times, small_counts, full_counts, submissions)
+    _report(times, small_counts, full_counts, (small, submissions))
     if profile:
         _profile(client, times)
 
