@@ -138,13 +138,17 @@ def _statistics(analyze: bool) -> None:
             cursor.execute("ANALYZE")
 
 
+PAGES = {
+    "trivial": "/bench-trivial/",
+    "challenge page": "/challenges/bench/",
+    "API leaderboard": "/api/v1/challenges/bench/leaderboard/",
+    "profile page": f"/u/{PROFILE_OWNER}/",
+}
+SKIPPED: set[str] = set()
+
+
 def _pages() -> dict[str, str]:
-    return {
-        "trivial": "/bench-trivial/",
-        "challenge page": "/challenges/bench/",
-        "API leaderboard": "/api/v1/challenges/bench/leaderboard/",
-        "profile page": f"/u/{PROFILE_OWNER}/",
-    }
+    return {name: url for name, url in PAGES.items() if name not in SKIPPED}
 
 
 def _get(client, url: str) -> float:
@@ -255,7 +259,15 @@ def main() -> None:
     parser.add_argument(
         "--analyze", action="store_true", help="run SQLite's ANALYZE after each fill (the site never does)"
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help='pages left out, comma-separated, e.g. "challenge page" (the trivial one stays)',
+    )
     options = parser.parse_args()
+    SKIPPED.update(name.strip() for name in options.skip.split(",") if name.strip())
+    if SKIPPED - set(PAGES) or "trivial" in SKIPPED:
+        parser.error(f"--skip takes some of {list(PAGES)[1:]}")
     root = Path(tempfile.mkdtemp(prefix="clueboard-leaderboard-bench-"))
     try:
         _setup_django(root)
