@@ -216,9 +216,20 @@ def _profile(client, times: dict[str, list[float]]) -> None:
 
     slowest = max((name for name in times if name != "trivial"), key=lambda k: statistics.median(times[k]))
     print(f"profile of one {slowest} request:")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     profiler = cProfile.Profile()
-    profiler.runcall(_get, client, _pages()[slowest])
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+    with CaptureQueriesContext(connection) as queries:
+        profiler.runcall(_get, client, _pages()[slowest])
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    print("its slowest queries:")
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+        sql = query["sql"] or ""
+        picked = sql.find("(SELECT")  # a correlated subquery, where there is one, says the most
+        print(
+            f"  {float(query['time']):.3f}s  {sql[:60]} ... {sql[picked : picked + 160] if picked > 0 else ''}"
+        )
 
 
 def _run(submissions: int, contributors: int, rounds: int, profile: bool, analyze: bool) -> None:
