@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, QuerySet, Value
+from django.db.models import Window as SqlWindow
+from django.db.models.expressions import RowRange
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
@@ -30,6 +32,8 @@ from governance.models import (
 )
 from governance.selectors.proposals import proposal_title
 from governance.templatetags.governance_tags import short_address
+
+FLOAT_BOUND = 1e308  # beyond any score: the best "before" the first one
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,18 @@ def best_score_items(challenge: Challenge, window: Window) -> list[FeedItem]:
     scored = Submission.objects.filter(
         challenge=challenge, status=SubmissionStatus.SCORED, public_score__isnull=False
     ).annotate(shown_at=Coalesce("finished_at", "created_at"))
-    earlier = scored.filter(
-        Q(shown_at__lt=OuterRef("shown_at")) | Q(shown_at=OuterRef("shown_at"), pk__lt=OuterRef("pk"))
-    )
-    better = F("public_score").desc() if challenge.higher_is_better else F("public_score").asc()
-    best_before = Subquery(earlier.order_by(better).values("public_score")[:1])
+    # The best score shown before each row, by one window over the challenge in show order (a correlated
+    # subquery per row made the challenge page quadratic in its submissions). No earlier score counts as
+    # the worst possible one, so the first score always leads.
+    best, worst = (Max, -FLOAT_BOUND) if challenge.higher_is_better else (Min, FLOAT_BOUND)
+    before = RowRange(start=None, end=-1)
+    show_order = [F("shown_at").asc(), F("id").asc()]
+    best_before = Coalesce(SqlWindow(best("public_score"), order_by=show_order, frame=before), Value(worst))
     beats = "public_score__gt" if challenge.higher_is_better else "public_score__lt"
-    rows = scored.annotate(best_before=best_before).filter(
-        Q(best_before__isnull=True) | Q(**{beats: F("best_before")})
-    )
+    # The lead changes over the whole history first; only then the feed's time window, or a window
+    # that starts late would forget the scores shown before it.
+    leads = scored.annotate(best_before=best_before).filter(**{beats: F("best_before")}).values("id")
+    rows = scored.filter(id__in=leads)
     rows = window.bound(rows, "shown_at").select_related("contributor").order_by("-shown_at", "-id")
     # Published or not is one answer for the whole challenge (its policy and dates).
     published = submission_is_published(Submission(challenge=challenge))
