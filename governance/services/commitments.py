@@ -72,7 +72,9 @@ def commitment_batch_create(*, challenge_on_chain_id: int) -> CommitmentBatch | 
         .values_list("pk", "content_hash")[: MAX_BATCH_SIZE - len(pending)]
     )
     new_hashes = _attach_already_committed(record, pending)
-    new_hashes += [h for h in _attach_clues_already_committed(record, pending_clues) if h not in new_hashes]
+    new_hashes += [
+        h for h in _attach_already_committed(record, pending_clues, ClueCommitment) if h not in new_hashes
+    ]
     if not new_hashes:
         return None
     tree = build_batch(new_hashes)
@@ -111,41 +113,29 @@ def _proof(tree: SubmissionBatch, content_hash: str) -> list[str]:
     return [to_hex(node) for node in tree.proof(bytes.fromhex(content_hash))]
 
 
-def _attach_already_committed(record: ChallengeOnChain, pending: list[tuple[int, str]]) -> list[bytes]:
-    """The distinct hashes of `pending` not committed before; resubmitted identical content (same hash)
-    shares the earlier submission's batch and proof, since the escrow already proves its time."""
+def _attach_already_committed(
+    record: ChallengeOnChain,
+    pending: list[tuple[int, str]],
+    model: type[SubmissionCommitment] | type[ClueCommitment] = SubmissionCommitment,
+) -> list[bytes]:
+    """The distinct hashes of `pending` (work id, content hash) not committed before under `model`;
+    resubmitted identical content (same hash) shares the earlier row's batch and proof, since the escrow
+    already proves its time. Submissions and clues alike: only the names of the work and hash differ."""
+    work, hash_field = (
+        ("clue_id", "clue_hash") if model is ClueCommitment else ("submission_id", "submission_hash")
+    )
     earlier = {
-        row.submission_hash: row
-        for row in SubmissionCommitment.objects.filter(
-            batch__challenge_on_chain=record, submission_hash__in=["0x" + h for _, h in pending]
+        getattr(row, hash_field): row
+        for row in model.objects.filter(
+            batch__challenge_on_chain=record, **{f"{hash_field}__in": ["0x" + h for _, h in pending]}
         ).select_related("batch")
     }
     fresh: list[bytes] = []
     for pk, content_hash in pending:
         known = earlier.get("0x" + content_hash)
         if known is not None:
-            SubmissionCommitment.objects.create(
-                submission_id=pk, batch=known.batch, submission_hash=known.submission_hash, proof=known.proof
-            )
-        elif bytes.fromhex(content_hash) not in fresh:
-            fresh.append(bytes.fromhex(content_hash))
-    return fresh
-
-
-def _attach_clues_already_committed(record: ChallengeOnChain, pending: list[tuple[int, str]]) -> list[bytes]:
-    """As `_attach_already_committed`, for clues: the same clue published twice shares one commitment."""
-    earlier = {
-        row.clue_hash: row
-        for row in ClueCommitment.objects.filter(
-            batch__challenge_on_chain=record, clue_hash__in=["0x" + h for _, h in pending]
-        ).select_related("batch")
-    }
-    fresh: list[bytes] = []
-    for pk, content_hash in pending:
-        known = earlier.get("0x" + content_hash)
-        if known is not None:
-            ClueCommitment.objects.create(
-                clue_id=pk, batch=known.batch, clue_hash=known.clue_hash, proof=known.proof
+            model.objects.create(
+                **{work: pk, hash_field: getattr(known, hash_field)}, batch=known.batch, proof=known.proof
             )
         elif bytes.fromhex(content_hash) not in fresh:
             fresh.append(bytes.fromhex(content_hash))
