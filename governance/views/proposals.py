@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from governance.models import ChainDeployment
+from governance.selectors.chain_clock import chain_time
 from governance.selectors.deployment import current_deployment
 from governance.selectors.proposals import ProposalDetail, proposal_detail, proposals_list
 from governance.views import proposal_context
@@ -49,10 +49,12 @@ def _live_context(
         "live": detail.summary.state in _LIVE_STATES,
         "steps": proposal_context.steps_of(deployment=deployment, proposal_id=detail.summary.proposal_id),
         "can_queue": draft is not None and detail.summary.state == "succeeded",
+        # By the chain's clock, as the advance service checks it: a development chain's time may be far
+        # ahead of this machine's (its clock was moved forward past the timelock's delay).
         "can_execute": draft is not None
         and detail.summary.state == "queued"
         and detail.eta is not None
-        and detail.eta <= int(time.time()),
+        and detail.eta <= chain_time(),
         "signed_in": request.user.is_authenticated,
     }
 
