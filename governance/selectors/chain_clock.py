@@ -1,4 +1,4 @@
-"""The chain's clock, for pages that offer a step only once the chain's time allows it."""
+"""The chain's clock, for pages that show the chain's periods and offer a step once its time allows it."""
 
 from __future__ import annotations
 
@@ -7,20 +7,26 @@ import time
 from django.conf import settings
 
 from governance.chain.client import CHAIN_UNREACHABLE_ERRORS, ChainIdMismatchError
-from governance.services.connection import ChainNotConfiguredError, chain_client
+from governance.context_processors import chain_unreachable
+from governance.services.connection import chain_client
 
 
 def chain_time() -> int:
-    """The latest block's timestamp: the clock the governor and the timelock read, and the one the
-    platform's own checks use (`proposal_advance` refuses an execution before the eta by it).
+    """The earliest time the chain's next block can have: the latest block's timestamp or this machine's
+    clock, whichever is later.
 
-    A development chain's clock can run ahead of this machine's (its time was moved forward) or behind
-    (no block mined for a while), so the machine's clock answers only when the node does not (waiting
-    briefly, as the chain banner does).
+    The governor and the timelock judge periods by block timestamps. A development chain's clock can run
+    far ahead of this machine's (its time was moved forward); on any chain the latest block can be older
+    than now, and the next one is not. Without a node that answers (the banner's cached check, then a
+    brief wait) this machine's clock is all there is.
     """
+    now = int(time.time())
+    if not settings.CHAIN_RPC_URL or chain_unreachable():
+        return now
     try:
-        return chain_client(request_timeout=settings.CHAIN_STATUS_TIMEOUT).latest_timestamp()
-    except (ChainNotConfiguredError, ChainIdMismatchError):
-        return int(time.time())
+        latest = chain_client(request_timeout=settings.CHAIN_STATUS_TIMEOUT).latest_timestamp()
+    except ChainIdMismatchError:
+        return now
     except CHAIN_UNREACHABLE_ERRORS:
-        return int(time.time())
+        return now
+    return max(now, latest)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -172,7 +173,7 @@ def test_the_propose_call_is_the_governors_propose_with_the_drafts_arguments(
     assert refused.status_code == 403
 
 
-def test_execute_is_offered_once_the_chains_clock_is_past_the_eta_whatever_this_machines_says(
+def test_the_countdown_and_execute_follow_the_chains_clock_whatever_this_machines_says(
     dao: Dao,
     deployment: ChainDeployment,
     attested: AttestedChallenge,
@@ -180,9 +181,15 @@ def test_execute_is_offered_once_the_chains_clock_is_past_the_eta_whatever_this_
     signed_in: SignIn,
 ) -> None:
     """The chain's time here runs well ahead of the machine's (the fixtures moved it forward an hour and
-    more): the page must judge the timelock's eta by the chain's clock, as the advance service does."""
+    more): the page must count the vote down and judge the timelock's eta by the chain's clock, as the
+    governor and the advance service do."""
     proposal_id = _submitted(dao, attested, client)
     dao.open_vote(proposal_id)
+    chain_sync(deployment=deployment, client=client)
+    page = signed_in("voter").get(f"/governance/proposals/{proposal_id}/").content.decode()
+    time_left = re.search(r'data-time-left="(\d+)"', page)
+    assert time_left is not None
+    assert int(time_left.group(1)) == dao.governor.proposal_deadline(proposal_id) - client.latest_timestamp()
     for member in dao.actors.members[:3]:
         dao.governor.cast_vote(sender=member, proposal_id=proposal_id, support=VoteSupport.FOR)
     dao.close_vote(proposal_id)
