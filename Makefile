@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run serve test lint typecheck pytest install install-gpu frontend contracts-install contracts-build sandbox-tools clean
+.PHONY: run serve test screenshots lint typecheck pytest install install-gpu frontend contracts-install contracts-build sandbox-tools clean
 
 install: $(VENV)/.installed frontend contracts-install sandbox-tools
 
@@ -63,6 +63,12 @@ serve: install
 	$(PY) -m clueboard.serve
 
 test: install lint typecheck pytest
+
+# The README's three screenshots (docs/screenshots/: challenge, submission, proposal), taken by the
+# end-to-end browser test as it walks the whole loop; it needs chromium (apt-get install chromium).
+screenshots: install
+	@test -x "$${CHROMIUM_BIN:-/usr/bin/chromium}" || { echo "screenshots need chromium: apt-get install chromium" >&2; exit 1; }
+	README_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_end_to_end.py -p no:randomly
 
 lint:
 	$(BIN)/ruff check .

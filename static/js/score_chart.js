@@ -3,8 +3,24 @@
 (function () {
   "use strict";
 
+  var HOUR = 3600 * 1000;
+  var DAY = 24 * HOUR;
+
   function formatDate(ms) {
     return new Date(ms).toLocaleDateString(undefined, { day: "numeric", month: "short" });
+  }
+
+  function formatTime(ms) {
+    return new Date(ms).toLocaleString(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
+
+  // The time axis' range: the scores' own, but at least a day around them. Left to itself, Chart.js widens
+  // an axis whose values are all one (a challenge's first score) by 5% of the value: years of milliseconds.
+  function timeRange(times) {
+    var low = Math.min.apply(null, times), high = Math.max.apply(null, times);
+    if (high - low >= DAY) return { min: undefined, max: undefined, step: undefined, format: formatDate };
+    var start = Math.floor(((low + high) / 2 - DAY / 2) / HOUR) * HOUR;  // whole hours, ticks every four
+    return { min: start, max: start + DAY, step: 4 * HOUR, format: formatTime };
   }
 
   function draw() {
@@ -16,6 +32,7 @@
     var points = JSON.parse(dataNode.textContent);
     var scores = points.map(function (p) { return { x: Date.parse(p.t), y: p.score }; });
     var best = points.map(function (p) { return { x: Date.parse(p.t), y: p.best }; });
+    var range = timeRange(scores.map(function (p) { return p.x; }));
     new window.Chart(canvas, {
       type: "scatter",
       data: {
@@ -31,7 +48,7 @@
         maintainAspectRatio: false,
         animation: false,
         scales: {
-          x: { type: "linear", ticks: { callback: formatDate, maxTicksLimit: 6 } },
+          x: { type: "linear", min: range.min, max: range.max, ticks: { callback: range.format, stepSize: range.step, maxTicksLimit: 7 } },
           y: { title: { display: true, text: canvas.dataset.metric || "score" } }
         },
         plugins: {

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from django.test import Client
 
 from governance.chain.client import ChainClient
 from governance.chain.governor import VoteSupport
 from governance.indexer.sync import chain_sync
-from governance.models import ChainDeployment, PrizeProposalDraft
+from governance.models import ChainDeployment, OutgoingTransaction, PrizeProposalDraft
 from governance.services import prize_inputs
 from governance.services.proposals import prize_proposal_draft_create, prize_proposal_submit_by_platform
 from tests.contracts.helpers import MEMBER_STAKE, Dao
@@ -168,3 +171,42 @@ def test_the_propose_call_is_the_governors_propose_with_the_drafts_arguments(
     other = dao.actors.members[1].address
     refused = browser.post(url, {"proposer": other}, content_type="application/json")
     assert refused.status_code == 403
+
+
+def test_the_countdown_and_execute_follow_the_chains_clock_whatever_this_machines_says(
+    dao: Dao,
+    deployment: ChainDeployment,
+    attested: AttestedChallenge,
+    client: ChainClient,
+    signed_in: SignIn,
+) -> None:
+    """The chain's time here runs well ahead of the machine's (the fixtures moved it forward an hour and
+    more): the page must count the vote down and judge the timelock's eta by the chain's clock, as the
+    governor and the advance service do."""
+    proposal_id = _submitted(dao, attested, client)
+    dao.open_vote(proposal_id)
+    chain_sync(deployment=deployment, client=client)
+    page = signed_in("voter").get(f"/governance/proposals/{proposal_id}/").content.decode()
+    time_left = re.search(r'data-time-left="(\d+)"', page)
+    assert time_left is not None
+    assert int(time_left.group(1)) == dao.governor.proposal_deadline(proposal_id) - client.latest_timestamp()
+    for member in dao.actors.members[:3]:
+        dao.governor.cast_vote(sender=member, proposal_id=proposal_id, support=VoteSupport.FOR)
+    dao.close_vote(proposal_id)
+    bystander = signed_in("bystander")
+    advanced = bystander.post(
+        f"/api/v1/governance/prize-drafts/{PrizeProposalDraft.objects.get().pk}/advance/"
+    )
+    assert advanced.json()["function"] == "queue"
+    send_outbox_row(client, OutgoingTransaction.objects.get(function="queue"), dao.actors.relayer)
+    chain_sync(deployment=deployment, client=client)
+    url = f"/governance/proposals/{proposal_id}/"
+
+    body = bystander.get(url).content.decode()
+    assert "badge-queued" in body and "data-advance" not in body  # the eta is ahead on the chain too
+
+    dao.chain.advance(dao.params.timelock_delay + 1)
+    machine_behind = client.latest_timestamp() > time.time() + dao.params.timelock_delay
+    assert machine_behind
+    body = bystander.get(url).content.decode()
+    assert ">Execute</button>" in body

@@ -121,6 +121,14 @@ def publish_challenge(**fields: object) -> Challenge:
 def send_queued(trust_chain: TrustChain) -> list[OutgoingTransaction]:
     """Send every queued outbox row, oldest first, through the real outbox sender (the relayer key of
     `chain_settings`); returns them, each checked to be mined."""
+    sent = send_queued_rows()
+    assert all(row.sender == trust_chain.relayer.address for row in sent)
+    return sent
+
+
+def send_queued_rows() -> list[OutgoingTransaction]:
+    """Send every queued outbox row, oldest first, through the real outbox sender with whatever keys the
+    settings hold, as the chain worker's task would; returns them, each checked to be mined."""
     ids = list(
         OutgoingTransaction.objects.filter(status=OutgoingTransaction.Status.QUEUED)
         .order_by("id")
@@ -128,7 +136,6 @@ def send_queued(trust_chain: TrustChain) -> list[OutgoingTransaction]:
     )
     for pk in ids:
         status = outgoing_transaction_send(transaction_id=pk)
-        assert status == OutgoingTransaction.Status.MINED, (pk, status)
-    sent = list(OutgoingTransaction.objects.filter(pk__in=ids).order_by("id"))
-    assert all(row.sender == trust_chain.relayer.address for row in sent)
-    return sent
+        row = OutgoingTransaction.objects.get(pk=pk)
+        assert status == OutgoingTransaction.Status.MINED, (pk, row.function, status, row.last_error)
+    return list(OutgoingTransaction.objects.filter(pk__in=ids).order_by("id"))
