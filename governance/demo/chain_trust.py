@@ -73,7 +73,7 @@ def scores_wait(challenges: Sequence[Challenge], *, log: Log) -> None:
 
     def done() -> bool:
         waiting = submissions.filter(status__in=IN_FLIGHT).count()
-        if not reported or reported[-1] != waiting:
+        if (reported or waiting) and (not reported or reported[-1] != waiting):  # silent when all are in
             reported.append(waiting)
             log(f"Waiting for the worker to score the demo's work: {total - waiting} of {total} evaluated.")
         return waiting == 0

@@ -99,7 +99,7 @@ def _votes_cast(draft: PrizeProposalDraft, votes: Any, *, member_client: ChainCl
             continue
         governor.cast_vote(sender=member.account, proposal_id=proposal_id, support=support, reason=reason)
         log(
-            f"{member.username} voted {support.name.lower()} on the prize proposal of '{draft.challenge.slug}'."
+            f"{member.username} voted '{support.name.lower()}' on the prize proposal of '{draft.challenge.slug}'."
         )
 
 
