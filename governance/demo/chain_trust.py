@@ -83,9 +83,15 @@ def scores_wait(challenges: Sequence[Challenge], *, log: Log) -> None:
         what="the worker to score the demo's submissions (is the `worker` process running?)",
         timeout=SCORING_TIMEOUT,
     )
-    failed = submissions.filter(status=SubmissionStatus.FAILED).count()
-    if failed:
-        log(f"Warning: {failed} demo submissions failed evaluation; see their pages.")
+    failed = submissions.filter(status=SubmissionStatus.FAILED)
+    if failed.exists():
+        # Closing the rounds now would attest an incomplete ranking for good: stop before, and say why.
+        first = failed.order_by("pk").first()
+        raise DemoStuck(
+            f"{failed.count()} of the demo's {total} submissions failed evaluation (the first: "
+            f"'{first.failure_reason if first else ''}'); the rounds stay open. Fix the worker (see its log), "
+            "then delete var/ and start again"
+        )
 
 
 def commitments_ensure(challenges: Sequence[Challenge]) -> None:

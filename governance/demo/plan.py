@@ -53,7 +53,7 @@ class PlannedClue:
 
 # A round stays open on chain a few hours after seeding: long enough to create it in the escrow and commit
 # its submissions even after an interruption, short enough that closing it moves the chain's clock little.
-ROUND_OPEN_FOR = timedelta(hours=6)
+ROUND_OPEN_FOR = timedelta(hours=2)
 ROUNDS = (
     PlannedRound(ROUND_PAID, "Handwritten digits, round 1", "The first round: its prizes were paid.", 40, 3_000),
     PlannedRound(ROUND_VOTING, "Handwritten digits, round 2", "Closed: its prize proposal is up for a vote.", 20, 2_000),

@@ -103,7 +103,10 @@ def test_make_runs_demo_is_told_on_chain_once_and_resumable(
     contributed = Submission.objects.filter(
         challenge=digits, contributor__username__in=["maya", "kofi", "sofia", "ravi"]
     )
-    scores = list(contributed.order_by("created_at").values_list("public_score", flat=True))
+    scores = [
+        float(score or 0)
+        for score in contributed.order_by("created_at").values_list("public_score", flat=True)
+    ]
     assert len(set(scores)) > 2 and scores[-1] > scores[0], scores  # the hidden set is new each run
     cited_clue = Clue.objects.get(challenge=digits)
     assert Submission.objects.filter(builds_on_clues=cited_clue).count() == 2

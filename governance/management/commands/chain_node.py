@@ -108,7 +108,9 @@ class Command(BaseCommand):
         try:
             outcome = demo_story_run(log=self.stdout.write)
         except Exception as error:  # reported, and the chain stays up (see above); Ctrl-C is no Exception
-            self.stderr.write(f"Demo story stopped: {error}. The next start goes on from there.")
+            self.stderr.write(
+                f"Demo story stopped: {str(error).rstrip('.')}. The next start goes on from there."
+            )
             self.stderr.write(traceback.format_exc(limit=-3))
             return
         if outcome == StoryOutcome.TOLD:
