@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from bounties.demo import (
@@ -86,6 +87,7 @@ def demo_seed(*, log: Log) -> SeedReport:
     return SeedReport(created_submissions, created_clues, created_rounds)
 
 
+@transaction.atomic  # created, given its data and published whole, or not at all (a Ctrl-C half way)
 def _round_ensure(planned: plan.PlannedRound, organizer: Any) -> tuple[Challenge, bool]:
     existing = Challenge.objects.filter(slug=planned.slug).first()
     if existing is not None:
