@@ -67,10 +67,6 @@ MEMBERS = (
 PEOPLE = (ORGANIZER, *CONTRIBUTORS, *MEMBERS)
 
 
-def contributor(username: str) -> DemoPerson:
-    return next(person for person in CONTRIBUTORS if person.username == username)
-
-
 def demo_allowed_check() -> None:
     """Raises DemoRefused unless this is a development setup on the local chain."""
     if not settings.DEBUG or settings.CHAIN_ID != LOCAL_DEV_CHAIN_ID:

@@ -58,7 +58,6 @@ ROUNDS = (
     PlannedRound(ROUND_PAID, "Handwritten digits, round 1", "The first round: its prizes were paid.", 40, 3_000),
     PlannedRound(ROUND_VOTING, "Handwritten digits, round 2", "Closed: its prize proposal is up for a vote.", 20, 2_000),
 )  # fmt: skip
-DIGITS_PRIZE_TOKENS = 10_000  # the open challenge's pool, as bounties.demo sets it
 
 SUBMISSIONS = (
     PlannedSubmission(ROUND_PAID, "kofi", "One quick epoch", 3, 1, 1, 1500, "MIT",
