@@ -48,12 +48,18 @@ contracts-build: contracts-install
 
 # The demo runs in development mode (debug pages, development keys, console email); production is the
 # default whenever DEBUG is not set, and refuses to start with the development keys. The Procfile's
-# `chain` process runs the local chain (anvil, state under var/chain/) and deploys the contracts there.
+# `chain` process runs the local chain (anvil, state under var/chain/) and deploys the contracts there,
+# then tells the demo's story on it (governance/demo: funding, attestations, a paid round, an open vote).
+# A prize vote stays open a day on the local chain (the platform's default is ten minutes), so that there
+# is time to cast one from a browser wallet; the story moves the chain's clock only past the votes it closes.
+# WEB_PORT moves the site off port 8000.
 run: export DEBUG ?= true
+run: export GOVERNANCE_VOTING_PERIOD ?= 86400
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_story
 	$(BIN)/honcho start
 
 # Production: gunicorn behind whitenoise, PostgreSQL, Redis, the workers and beat (Procfile.production).

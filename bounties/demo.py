@@ -80,7 +80,8 @@ def demo_settings() -> ChallengeSettings:
         title="Handwritten digits",
         summary="Read faded, scratched handwritten digits. A small, fast warm-up challenge.",
         description=DEMO_DESCRIPTION,
-        starts_at=now - timedelta(minutes=1),
+        # Opened a week ago: the demo's contributors' work is spread over that week (governance.demo).
+        starts_at=now - timedelta(days=8),
         ends_at=now + timedelta(days=30),
         input_shape=(64,),
         input_dtype="float32",
@@ -104,18 +105,24 @@ def seed_demo_challenge() -> tuple[Challenge, bool]:
     organizer, _ = get_user_model().objects.get_or_create(
         username=DEMO_ORGANIZER, defaults={"email": "organizer@clueboard.invalid"}
     )
+    challenge, data = digits_challenge_publish(organizer=organizer, settings=demo_settings())
+    _submit_baselines(challenge, data)
+    return challenge, True
+
+
+def digits_challenge_publish(*, organizer: Any, settings: ChallengeSettings) -> tuple[Challenge, DigitsData]:
+    """A published digits challenge with its own hidden set (from a fresh secret seed), training split and
+    starter script; returns it with the data drawn (the hidden part is already stored, not kept)."""
     # Drawn here, used once, never stored or shown: nobody can make the hidden rows again.
     data = make_digits_data(secrets.randbits(128))
-    challenge = challenge_create(organizer=organizer, settings=demo_settings())
+    challenge = challenge_create(organizer=organizer, settings=settings)
     hidden_dataset_upload(
         challenge=challenge,
         upload=_npz("digits-hidden.npz", data.hidden_inputs, data.hidden_labels),
         public_fraction=0.3,
     )
     _attach_resources(challenge, data)
-    challenge = challenge_publish(challenge=challenge)
-    _submit_baselines(challenge, data)
-    return challenge, True
+    return challenge_publish(challenge=challenge), data
 
 
 def _attach_resources(challenge: Challenge, data: DigitsData) -> None:

@@ -2,13 +2,16 @@
 
 Starts anvil (from contracts/node_modules) where CHAIN_RPC_URL points, with chain id 31337 and its state in
 a file that is loaded at start and written every few seconds and on exit; deploys the contract set if the
-chain has none (idempotent), gives the demo members voting power, then runs until stopped.
+chain has none (idempotent), gives the demo members voting power, then runs until stopped. With
+`--demo-story` (the Procfile's, in development) it then tells the chain part of the demo (governance.demo)
+and prints the demo accounts.
 """
 
 from __future__ import annotations
 
 import signal
 import time
+import traceback
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -20,6 +23,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from governance.chain.anvil import AnvilExitedError, AnvilProcess
 from governance.chain.client import CHAIN_UNREACHABLE_ERRORS
 from governance.chain.deploy import LOCAL_DEV_CHAIN_ID
+from governance.demo.accounts import demo_accounts_text
+from governance.demo.story import StoryOutcome, demo_story_run
 from governance.services.deployment import DeploymentError, chain_deployment_ensure
 
 _LOOPBACK = {"127.0.0.1", "localhost"}
@@ -46,6 +51,11 @@ class Command(BaseCommand):
             help="Chain state file (default: VAR_DIR/chain/state.json).",
         )
         parser.add_argument("--once", action="store_true", help="Start, deploy, stop (saving the state).")
+        parser.add_argument(
+            "--demo-story",
+            action="store_true",
+            help="After deploying, move the demo's story on chain forward (DEBUG and chain 31337 only).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         port = _local_port()
@@ -63,7 +73,9 @@ class Command(BaseCommand):
                     raise CommandError(f"The local chain did not start: {error}") from error
                 client = None
                 self.stdout.write(f"A node already listens on port {port}: using it, its state is its own.")
-            self._deploy()
+            deployed = self._deploy()
+            if deployed and options["demo_story"]:
+                self._tell_demo_story()
             while not options["once"]:
                 time.sleep(2)
                 if client is not None and not client.w3.is_connected():
@@ -73,20 +85,37 @@ class Command(BaseCommand):
         finally:
             anvil.stop()
 
-    def _deploy(self) -> None:
+    def _deploy(self) -> bool:
         # A failed deployment leaves the chain running (pages work, with nothing to show); the message
         # says what to fix, and `manage.py deploy_contracts` tries again.
         try:
             result = chain_deployment_ensure()
         except DeploymentError as error:
             self.stderr.write(f"Contracts not deployed: {error}")
-            return
+            return False
         except CHAIN_UNREACHABLE_ERRORS:
             self.stderr.write("Contracts not deployed: the chain stopped answering.")
-            return
+            return False
         self.stdout.write(f"Contracts {result.outcome} on chain {result.deployment.chain_id}.")
         if result.demo_members_delegated:
             self.stdout.write(f"{result.demo_members_delegated} demo members now vote with their own tokens.")
+        return True
+
+    def _tell_demo_story(self) -> None:
+        # Whatever stops the story, the chain keeps running: honcho would stop every process with this
+        # one, and the site is useful without the story's last steps. The next start resumes it.
+        self.stdout.write("Demo story: moving it on chain (funding, scores, attestations, votes, payouts)...")
+        try:
+            outcome = demo_story_run(log=self.stdout.write)
+        except Exception as error:  # reported, and the chain stays up (see above); Ctrl-C is no Exception
+            self.stderr.write(
+                f"Demo story stopped: {str(error).rstrip('.')}. The next start goes on from there."
+            )
+            self.stderr.write(traceback.format_exc(limit=-3))
+            return
+        if outcome == StoryOutcome.TOLD:
+            self.stdout.write("Demo story: complete.")
+        self.stdout.write(demo_accounts_text())
 
 
 def _local_port() -> int:
