@@ -272,6 +272,8 @@ RUNNING_TESTS = "pytest" in sys.modules
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://" if RUNNING_TESTS else "filesystem://")
 BROKER_FOLDER = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
+    # kombu's folder transport, with messages written whole before a worker can see them.
+    CELERY_BROKER_TRANSPORT = "clueboard.broker_folder:Transport"
     for _folder in ("queue", "processed", "control"):
         (BROKER_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -78,6 +78,10 @@ def database_url() -> str:
 def use_broker(url: str, transport_options: dict[str, Any]) -> None:
     """Point this process's Celery app at the workers' broker, dropping connections made for another."""
     celery_app.conf.broker_url = url
+    # The settings' folder transport (messages written whole), as the workers' settings choose it.
+    celery_app.conf.broker_transport = (
+        "clueboard.broker_folder:Transport" if url.startswith("filesystem") else None
+    )
     celery_app.conf.broker_transport_options = transport_options
     kombu.pools.reset()  # closes and forgets every pooled connection, whatever broker it was for
     celery_app._pool = None
