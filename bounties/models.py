@@ -400,6 +400,17 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["challenge", "contributor", "created_at"]),
             models.Index(fields=["challenge", "status"]),
+            # The open leaderboard's window (best per contributor) and its count of ranked contributors
+            # read only these columns: the database answers them from the index, not the table. (The
+            # private ranking after close also reads the selection; it is not worth a second index.)
+            models.Index(
+                fields=["challenge", "status", "contributor", "public_score", "created_at"],
+                name="submission_public_rank_idx",
+            ),
+            # The score chart walks a challenge's scored rows in time order.
+            models.Index(
+                fields=["challenge", "status", "created_at", "public_score"], name="submission_history_idx"
+            ),
         ]
 
     def __str__(self) -> str:

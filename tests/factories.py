@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bounties.leaderboard_version import leaderboard_changed
 from bounties.models import (
     Artifact,
     Challenge,
@@ -85,6 +86,7 @@ class ArtifactFactory(factory.django.DjangoModelFactory[Artifact]):
 class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
     class Meta:
         model = Submission
+        skip_postgeneration_save = True  # the hook below writes nothing to the row
 
     challenge = factory.SubFactory(ChallengeFactory)
     contributor = factory.SubFactory(UserFactory)
@@ -103,6 +105,13 @@ class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
             source_filename="source.zip",
             source_license="MIT",
         )
+
+    @factory.post_generation
+    def bump_leaderboard_version(obj: Submission, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """A submission written straight to the database changes the ranking as the scoring service's
+        would: cached leaderboard pages of its challenge must not be served again."""
+        if create:
+            leaderboard_changed(obj.challenge_id)
 
 
 class ScoredSubmissionFactory(SubmissionFactory):

@@ -20,6 +20,7 @@ from bounties.errors import (
     NotFound,
     SubmissionLimitReached,
 )
+from bounties.leaderboard_version import leaderboard_changed
 from bounties.licenses import is_osi_license
 from bounties.models import (
     Challenge,
@@ -181,13 +182,18 @@ def submission_record_scores(*, submission_id: int, public_score: float, private
     """Store the scores of a finished run. Raises InvalidTransition for a score that is not a number."""
     if not (math.isfinite(public_score) and math.isfinite(private_score)):
         raise InvalidTransition("Scores must be finite numbers.")
-    return _move(
+    moved = _move(
         submission_id,
         SubmissionStatus.SCORED,
         public_score=public_score,
         private_score=private_score,
         finished_at=timezone.now(),
     )
+    if moved:
+        # The ranking and the chart changed: cached pages of them must not be served again.
+        challenge_id = Submission.objects.filter(pk=submission_id).values_list("challenge_id", flat=True)
+        leaderboard_changed(challenge_id.get())
+    return moved
 
 
 def submission_mark_failed(*, submission_id: int, reason: str, kind: str = FailureKind.CONTRIBUTOR) -> bool:
