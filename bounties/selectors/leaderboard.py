@@ -183,8 +183,9 @@ def score_history(challenge: Challenge, *, samples: int = CHART_SAMPLES) -> list
     """Public scores over time with the running best, for the chart; public scores only, always.
 
     Bounded whatever the number of submissions: every `ceil(n / samples)`-th scored submission in time
-    order, plus every one that improved on the best before it (so the best-so-far steps are exact). With
-    up to `samples` submissions that is every one of them. One query; the database keeps the rows.
+    order, plus every one that reached the best so far (so the best-so-far steps are exact). With up to
+    `samples` submissions that is every one of them. Two queries (the count, the points), whatever the
+    number of submissions; the database keeps the rest.
     """
     rows = Submission.objects.filter(
         challenge=challenge, status=SubmissionStatus.SCORED, public_score__isnull=False
@@ -195,19 +196,14 @@ def score_history(challenge: Challenge, *, samples: int = CHART_SAMPLES) -> list
     stride = max(1, -(-total // samples))
     order = [F("created_at").asc(), F("id").asc()]
     best = Max if challenge.higher_is_better else Min
-    improved = (
-        Q(public_score__gt=F("best_before"))
-        if challenge.higher_is_better
-        else Q(public_score__lt=F("best_before"))
-    )
     points = (
         rows.annotate(
             position=Window(RowNumber(), order_by=order),
             best_so_far=Window(best("public_score"), order_by=order, frame=RowRange(start=None, end=0)),
-            best_before=Window(best("public_score"), order_by=order, frame=RowRange(start=None, end=-1)),
         )
         .annotate(slot=F("position") % stride)
-        .filter(Q(slot=0) | Q(position=1) | Q(best_before__isnull=True) | improved)
+        # A score equal to the best so far is the best (a tie with it at worst, an extra point only).
+        .filter(Q(slot=0) | Q(position=1) | Q(public_score=F("best_so_far")))
         .order_by(*order)
         .values_list("created_at", "public_score", "best_so_far")
     )
