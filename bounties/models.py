@@ -425,6 +425,39 @@ class Submission(models.Model):
         return self.failure_kind != FailureKind.INFRASTRUCTURE
 
 
+class BestSubmission(models.Model):
+    """A contributor's best scored submission of a challenge by public score (ties to the earlier one),
+    with how many scored submissions they made: the open leaderboard, one row per ranked contributor.
+
+    Kept by `bounties.services.best_submissions` in the transaction that stores each score, so reading the
+    open leaderboard is an index range instead of a window over every submission. The private ranking
+    after close is still computed from the submissions (it depends on the final selection).
+    """
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    public_score = models.FloatField()
+    submitted_at = models.DateTimeField(help_text="The best submission's created_at: the tie-break.")
+    entries = models.PositiveIntegerField(help_text="The contributor's scored submissions in the challenge.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "contributor"], name="one_best_submission_each")
+        ]
+        indexes = [
+            # The ranking's order for the usual higher-is-better metrics; lower-is-better ones sort
+            # a challenge's contributors (thousands, not its submissions).
+            models.Index(
+                fields=["challenge", "-public_score", "submitted_at", "submission"],
+                name="best_submission_rank_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"best of contributor {self.contributor_id} in challenge {self.challenge_id}"
+
+
 class Clue(models.Model):
     """A published finding that is not a model: a write-up, optional code and files, and its citations."""
 

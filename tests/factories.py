@@ -26,6 +26,7 @@ from bounties.models import (
     Submission,
     SubmissionStatus,
 )
+from bounties.services.best_submissions import best_submission_record
 from evaluation.scoring.metrics import Metric
 
 
@@ -109,8 +110,10 @@ class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
     @factory.post_generation
     def bump_leaderboard_version(obj: Submission, create: bool, extracted: Any, **kwargs: Any) -> None:
         """A submission written straight to the database changes the ranking as the scoring service's
-        would: cached leaderboard pages of its challenge must not be served again."""
+        would: a scored one counts in its contributor's best submission, and cached leaderboard pages of
+        its challenge must not be served again."""
         if create:
+            best_submission_record(submission=obj)  # a no-op unless it is created scored
             leaderboard_changed(obj.challenge_id)
 
 

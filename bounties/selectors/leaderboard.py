@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy, RowRange
 from django.db.models.functions import RowNumber
 
-from bounties.models import Challenge, Submission, SubmissionStatus
+from bounties.models import BestSubmission, Challenge, Submission, SubmissionStatus
 from bounties.selectors.visibility import private_scores_revealed, submission_is_published
 
 PUBLIC = "public"
@@ -138,15 +138,54 @@ def _page(challenge: Challenge, score_field: str, offset: int, limit: int | None
 
 
 def ranked_contributors(challenge: Challenge) -> int:
-    """How many contributors the leaderboard ranks (one index range, no window)."""
-    score_field = "private_score" if leaderboard_phase(challenge) == PRIVATE else "public_score"
-    eligible = _scored(challenge).filter(_eligible(challenge, score_field))
+    """How many contributors the leaderboard ranks: the rows of `BestSubmission` while open, an index
+    range of the submissions after close."""
+    if leaderboard_phase(challenge) == PUBLIC:
+        return BestSubmission.objects.filter(challenge=challenge).count()
+    eligible = _scored(challenge).filter(_eligible(challenge, "private_score"))
     return eligible.values("contributor_id").distinct().count()
 
 
 def leaderboard_for(challenge: Challenge, *, limit: int | None = None, offset: int = 0) -> Leaderboard:
     """Ranked entries in one query whatever the number of contributors; `offset` and `limit` take a page
-    of the ranking (ranks count from the top, not from the page)."""
+    of the ranking (ranks count from the top, not from the page).
+
+    While open, the ranking is read from `BestSubmission` (kept as scores land, an index range); after
+    close it is computed from the submissions, as the final selection decides what counts.
+    """
+    if leaderboard_phase(challenge) == PRIVATE:
+        return computed_leaderboard_for(challenge, limit=limit, offset=offset)
+    score = F("public_score").desc() if challenge.higher_is_better else F("public_score").asc()
+    rows = (
+        BestSubmission.objects.filter(challenge=challenge)
+        .select_related("contributor")
+        .order_by(score, "submitted_at", "submission_id")
+    )
+    rows = rows[offset : offset + limit] if limit is not None else rows[offset:]
+    published = submission_is_published(Submission(challenge=challenge))
+    entries = [
+        LeaderboardEntry(
+            rank=place,
+            contributor_id=row.contributor_id,
+            contributor_username=row.contributor.username,
+            score=row.public_score,
+            submission_id=row.submission_id if published else None,
+            submitted_at=row.submitted_at,
+            entries=row.entries,
+            submission_published=published,
+        )
+        for place, row in enumerate(rows, start=offset + 1)
+    ]
+    return Leaderboard(
+        challenge=challenge, phase=PUBLIC, higher_is_better=challenge.higher_is_better, entries=entries
+    )
+
+
+def computed_leaderboard_for(
+    challenge: Challenge, *, limit: int | None = None, offset: int = 0
+) -> Leaderboard:
+    """The ranking of the challenge's phase computed from its submissions (one window over them): the
+    private ranking after close, and what `BestSubmission` must always equal while open."""
     phase = leaderboard_phase(challenge)
     score_field = "private_score" if phase == PRIVATE else "public_score"
     rows = _page(challenge, score_field, offset, limit)
