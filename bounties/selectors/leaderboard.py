@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -179,6 +180,24 @@ def leaderboard_for(challenge: Challenge, *, limit: int | None = None, offset: i
     return Leaderboard(
         challenge=challenge, phase=PUBLIC, higher_is_better=challenge.higher_is_better, entries=entries
     )
+
+
+def own_rank(challenge: Challenge, contributor: Any) -> int | None:
+    """The contributor's place on the open leaderboard, or None (not ranked, or the challenge has closed:
+    the private ranking is computed, not kept). Two index lookups: their row, and how many rank before it."""
+    if leaderboard_phase(challenge) == PRIVATE:
+        return None
+    own = BestSubmission.objects.filter(challenge=challenge, contributor=contributor).first()
+    if own is None:
+        return None
+    better = "public_score__gt" if challenge.higher_is_better else "public_score__lt"
+    same = {"public_score": own.public_score}
+    ahead = (
+        Q(**{better: own.public_score})
+        | Q(**same, submitted_at__lt=own.submitted_at)
+        | Q(**same, submitted_at=own.submitted_at, submission_id__lt=own.submission_id)
+    )
+    return BestSubmission.objects.filter(ahead, challenge=challenge).count() + 1
 
 
 def computed_leaderboard_for(

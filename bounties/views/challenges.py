@@ -17,7 +17,7 @@ from bounties.selectors.challenges import (
     challenge_resources,
 )
 from bounties.selectors.clues import clue_list
-from bounties.selectors.leaderboard import PRIVATE, Leaderboard, ScorePoint, leaderboard_phase
+from bounties.selectors.leaderboard import PRIVATE, Leaderboard, ScorePoint, leaderboard_phase, own_rank
 from bounties.selectors.leaderboard_pages import (
     LeaderboardRanking,
     leaderboard_size,
@@ -74,6 +74,14 @@ def _own_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
     }
 
 
+def _own_rank(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
+    """The signed-in contributor's place on the open leaderboard and the page of the whole one it is on."""
+    rank = own_rank(challenge, request.user) if request.user.is_authenticated else None
+    if rank is None:
+        return {}
+    return {"own_rank": rank, "own_page": (rank - 1) // LEADERBOARD_PAGE_SIZE + 1}
+
+
 @application_errors_as_pages
 def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
@@ -86,6 +94,7 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "leaderboard": leaderboard,
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
         "leaderboard_size": leaderboard_size(challenge),
+        **_own_rank(request, challenge),
         "score_points": _chart_points(score_points(challenge)),
         "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
         "trust": challenge_trust(challenge=challenge),

@@ -14,7 +14,13 @@ from django.apps import apps
 from django.utils import timezone
 
 from bounties.models import BestSubmission, Challenge, SubmissionStatus
-from bounties.selectors.leaderboard import computed_leaderboard_for, leaderboard_for, ranked_contributors
+from bounties.selectors.leaderboard import (
+    computed_leaderboard_for,
+    leaderboard_for,
+    own_rank,
+    ranked_contributors,
+)
+from bounties.services.challenges import challenge_close_now
 from bounties.services.submissions import submission_record_scores
 from evaluation.scoring.metrics import Metric
 from tests.factories import ChallengeFactory, ScoredSubmissionFactory, SubmissionFactory, UserFactory
@@ -104,3 +110,21 @@ def test_the_backfill_rebuilds_the_table_from_the_scored_submissions() -> None:
     migration.backfill_best_submissions(apps, None)
 
     assert rows(challenge) == kept == rows(challenge, computed=True)
+
+
+def test_own_rank_is_the_place_on_the_open_leaderboard_and_none_after_close() -> None:
+    challenge = ChallengeFactory.create()
+    people = [UserFactory.create() for _ in range(5)]
+    for n, who in enumerate(people):
+        # Two tie at 0.5: the earlier submission ranks first.
+        ScoredSubmissionFactory.create(
+            challenge=challenge, contributor=who, public_score=[0.9, 0.5, 0.5, 0.2, 0.7][n],
+            created_at=timezone.now() - timedelta(minutes=10 - n),
+        )  # fmt: skip
+    places = {e.contributor_id: e.rank for e in leaderboard_for(challenge).entries}
+
+    assert (
+        [own_rank(challenge, who) for who in people] == [places[who.pk] for who in people] == [1, 3, 4, 5, 2]
+    )
+    assert own_rank(challenge, UserFactory.create()) is None
+    assert own_rank(challenge_close_now(challenge=challenge), people[0]) is None

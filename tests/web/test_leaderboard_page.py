@@ -47,3 +47,17 @@ def test_a_small_leaderboard_has_no_link_to_more(client: Client, challenge: Any)
 
     assert ">p002</a>" in page
     assert "See the whole leaderboard" not in page
+
+
+def test_a_signed_in_contributor_below_the_top_sees_their_place_and_its_page(
+    client: Client, challenge: Any
+) -> None:
+    fill(challenge, 120)
+    me = UserFactory.create(username="me")
+    ScoredSubmissionFactory.create(challenge=challenge, contributor=me, public_score=0.5)  # below all 120
+    client.force_login(me)
+
+    page = client.get("/challenges/digits/").content.decode()
+
+    assert "Your place: <strong>121</strong> of 121." in page
+    assert 'href="/challenges/digits/leaderboard/?page=2"' in page
