@@ -400,9 +400,9 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["challenge", "contributor", "created_at"]),
             models.Index(fields=["challenge", "status"]),
-            # The open leaderboard's window (best per contributor) and its count of ranked contributors
-            # read only these columns: the database answers them from the index, not the table. (The
-            # private ranking after close also reads the selection; it is not worth a second index.)
+            # Windows over a contributor's scores by public score (the final candidates after close, the
+            # computed ranking that BestSubmission must equal) read only these columns: the database
+            # answers them from the index, not the table.
             models.Index(
                 fields=["challenge", "status", "contributor", "public_score", "created_at"],
                 name="submission_public_rank_idx",
