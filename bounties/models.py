@@ -400,6 +400,17 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["challenge", "contributor", "created_at"]),
             models.Index(fields=["challenge", "status"]),
+            # Windows over a contributor's scores by public score (the final candidates after close, the
+            # computed ranking that BestSubmission must equal) read only these columns: the database
+            # answers them from the index, not the table.
+            models.Index(
+                fields=["challenge", "status", "contributor", "public_score", "created_at"],
+                name="submission_public_rank_idx",
+            ),
+            # The score chart walks a challenge's scored rows in time order.
+            models.Index(
+                fields=["challenge", "status", "created_at", "public_score"], name="submission_history_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -412,6 +423,39 @@ class Submission(models.Model):
     @property
     def counts_against_limits(self) -> bool:
         return self.failure_kind != FailureKind.INFRASTRUCTURE
+
+
+class BestSubmission(models.Model):
+    """A contributor's best scored submission of a challenge by public score (ties to the earlier one),
+    with how many scored submissions they made: the open leaderboard, one row per ranked contributor.
+
+    Kept by `bounties.services.best_submissions` in the transaction that stores each score, so reading the
+    open leaderboard is an index range instead of a window over every submission. The private ranking
+    after close is still computed from the submissions (it depends on the final selection).
+    """
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    public_score = models.FloatField()
+    submitted_at = models.DateTimeField(help_text="The best submission's created_at: the tie-break.")
+    entries = models.PositiveIntegerField(help_text="The contributor's scored submissions in the challenge.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "contributor"], name="one_best_submission_each")
+        ]
+        indexes = [
+            # The ranking's order for the usual higher-is-better metrics; lower-is-better ones sort
+            # a challenge's contributors (thousands, not its submissions).
+            models.Index(
+                fields=["challenge", "-public_score", "submitted_at", "submission"],
+                name="best_submission_rank_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"best of contributor {self.contributor_id} in challenge {self.challenge_id}"
 
 
 class Clue(models.Model):

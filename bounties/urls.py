@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("challenges/<slug:slug>/", challenges.challenge_detail_view, name="challenge-detail"),
     path("challenges/<slug:slug>/data/", challenges.challenge_data_view, name="challenge-data"),
     path(
+        "challenges/<slug:slug>/leaderboard/",
+        challenges.challenge_leaderboard_view,
+        name="challenge-leaderboard",
+    ),
+    path(
         "challenges/<slug:slug>/final-leaderboard.json",
         challenges.challenge_final_leaderboard_view,
         name="challenge-final-leaderboard",

@@ -15,3 +15,11 @@ class StrictPageNumberPagination(PageNumberPagination):
         if request.query_params.get(self.page_query_param) == "":
             raise NotFound("Invalid page.")
         return super().get_page_number(request, paginator)
+
+
+class LeaderboardPagination(StrictPageNumberPagination):
+    """A leaderboard's pages: 100 entries unless `limit` asks for 1 to 1000 (validated by the view)."""
+
+    page_size = 100
+    page_size_query_param = "limit"
+    max_page_size = 1000

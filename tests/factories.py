@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bounties.leaderboard_version import leaderboard_changed
 from bounties.models import (
     Artifact,
     Challenge,
@@ -25,6 +26,7 @@ from bounties.models import (
     Submission,
     SubmissionStatus,
 )
+from bounties.services.best_submissions import best_submission_record
 from evaluation.scoring.metrics import Metric
 
 
@@ -85,6 +87,7 @@ class ArtifactFactory(factory.django.DjangoModelFactory[Artifact]):
 class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
     class Meta:
         model = Submission
+        skip_postgeneration_save = True  # the hook below writes nothing to the row
 
     challenge = factory.SubFactory(ChallengeFactory)
     contributor = factory.SubFactory(UserFactory)
@@ -103,6 +106,15 @@ class SubmissionFactory(factory.django.DjangoModelFactory[Submission]):
             source_filename="source.zip",
             source_license="MIT",
         )
+
+    @factory.post_generation
+    def bump_leaderboard_version(obj: Submission, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """A submission written straight to the database changes the ranking as the scoring service's
+        would: a scored one counts in its contributor's best submission, and cached leaderboard pages of
+        its challenge must not be served again."""
+        if create:
+            best_submission_record(submission=obj)  # a no-op unless it is created scored
+            leaderboard_changed(obj.challenge_id)
 
 
 class ScoredSubmissionFactory(SubmissionFactory):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, QuerySet, Value
 from django.db.models import Window as SqlWindow
 from django.db.models.expressions import RowRange
@@ -17,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from activity.items import FeedItem, ItemKind
+from bounties.leaderboard_version import leaderboard_version
 from bounties.models import Challenge, Clue, Submission, SubmissionStatus
 from bounties.selectors.visibility import submission_is_published
 from bounties.templatetags.clueboard import score, tokens
@@ -70,8 +72,31 @@ def clue_items(challenge: Challenge, window: Window) -> list[FeedItem]:
     ]
 
 
+BEST_SCORES_CACHE_SECONDS = 600  # a safety net: a score landing makes a new key at once
+
+
 def best_score_items(challenge: Challenge, window: Window) -> list[FeedItem]:
-    """Scores that beat every public score shown before them: the moment each one took the lead."""
+    """Scores that beat every public score shown before them: the moment each one took the lead.
+
+    Finding them walks every score of the challenge, so the newest ones (the challenge page's panel and
+    the feed's pages, without time bounds) are cached under the challenge's score version: any score
+    landing makes a new key (`bounties.leaderboard_version`).
+    """
+    if window.after is not None or window.until is not None:
+        return _best_score_items(challenge, window)
+    published = submission_is_published(Submission(challenge=challenge))
+    key = (
+        f"feed-best-scores:{challenge.pk}:{leaderboard_version(challenge.pk)}:"
+        f"{int(published)}:{int(challenge.higher_is_better)}:{window.limit}"
+    )
+    items = cache.get(key)
+    if items is None:
+        items = _best_score_items(challenge, window)
+        cache.set(key, items, BEST_SCORES_CACHE_SECONDS)
+    return list(items)
+
+
+def _best_score_items(challenge: Challenge, window: Window) -> list[FeedItem]:
     scored = Submission.objects.filter(
         challenge=challenge, status=SubmissionStatus.SCORED, public_score__isnull=False
     ).annotate(shown_at=Coalesce("finished_at", "created_at"))

@@ -192,11 +192,19 @@ class LeaderboardSerializer(serializers.Serializer[Any]):
         help_text="Which part of the hidden test set the scores come from.",
     )
     higher_is_better = serializers.BooleanField()
-    entries = LeaderboardEntrySerializer(many=True)
+    count = serializers.IntegerField(help_text="How many contributors are ranked, on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of the ranking; null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page; null on the first.")
+    entries = LeaderboardEntrySerializer(
+        many=True, help_text="This page's entries; ranks count from the top."
+    )
 
 
 class LeaderboardQuerySerializer(serializers.Serializer[Any]):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000)
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=1000, help_text="Entries per page (default 100)."
+    )
+    page = serializers.IntegerField(required=False, min_value=1, help_text="A page number, from 1.")
 
 
 class CitationIdsMixin(serializers.Serializer[Any]):

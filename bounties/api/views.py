@@ -29,13 +29,15 @@ from bounties.errors import ApplicationError
 from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
 from bounties.selectors.challenges import challenge_get_visible, challenge_list
 from bounties.selectors.clues import clue_get, clue_list
-from bounties.selectors.leaderboard import leaderboard_for
+from bounties.selectors.leaderboard import leaderboard_phase
+from bounties.selectors.leaderboard_pages import LeaderboardRanking
 from bounties.selectors.queue import queue_positions
 from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submission_get_for_viewer, submissions_visible_to
 from bounties.services.clues import clue_create
 from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
+from clueboard.api_pagination import LeaderboardPagination
 from clueboard.ids import ROW_ID_PATTERN
 from evaluation.scoring.metrics import metric_choices
 
@@ -128,16 +130,31 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
             **DETAIL_ERRORS,
         },
     )
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=LeaderboardPagination)
     def leaderboard(self, request: Request, slug: str) -> Response:
-        """Best scored submission per contributor, ranked; public scores only until the challenge closes."""
+        """Best scored submission per contributor, ranked; public scores only until the challenge closes.
+
+        A page at a time: 100 entries unless `limit` says otherwise, `next` and `previous` link the pages.
+        """
         query = api.LeaderboardQuerySerializer(
             data=request.query_params.dict()
         )  # a plain dict: "" is not "absent"
         query.is_valid(raise_exception=True)
         challenge = challenge_get_visible(slug=slug, viewer=request.user)
-        board = leaderboard_for(challenge, limit=query.validated_data.get("limit"))
-        return Response(api.LeaderboardSerializer(board).data)
+        paginator = LeaderboardPagination()
+        ranking = LeaderboardRanking(challenge)
+        # A lazy sequence, not a QuerySet: the paginator only counts and slices it.
+        entries: list[Any] | None = paginator.paginate_queryset(ranking, request, view=self)  # type: ignore[arg-type]
+        page = {
+            "challenge": challenge,
+            "phase": leaderboard_phase(challenge),
+            "higher_is_better": challenge.higher_is_better,
+            "count": ranking.count(),
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "entries": entries or [],
+        }
+        return Response(api.LeaderboardSerializer(page).data)
 
 
 @extend_schema(tags=["submissions"])

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from bounties.errors import ApplicationError, ChallengeNotOpen, FinalSelectionFull, NotFound
+from bounties.leaderboard_version import leaderboard_changed
 from bounties.models import Submission, SubmissionStatus
 from bounties.services.participation import participation_lock
 
@@ -42,5 +43,6 @@ def submission_set_final_selection(*, submission_id: int, contributor: Any, sele
                 "unselect one first."
             )
     Submission.objects.filter(pk=submission.pk).update(selected_for_final=selected)
+    leaderboard_changed(challenge.pk)  # the private ranking counts the selection
     submission.selected_for_final = selected
     return submission

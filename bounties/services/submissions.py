@@ -20,6 +20,7 @@ from bounties.errors import (
     NotFound,
     SubmissionLimitReached,
 )
+from bounties.leaderboard_version import leaderboard_changed
 from bounties.licenses import is_osi_license
 from bounties.models import (
     Challenge,
@@ -30,6 +31,7 @@ from bounties.models import (
 from bounties.selectors.quota import submission_quota
 from bounties.services.accounts import require_verified_email
 from bounties.services.artifacts import artifact_store
+from bounties.services.best_submissions import best_submission_record
 from bounties.services.citations import resolve_citations
 from bounties.services.participation import participation_lock
 from bounties.services.uploads import check_model_upload, check_source_archive
@@ -177,17 +179,25 @@ def submission_mark_running(*, submission_id: int) -> bool:
     return _move(submission_id, SubmissionStatus.RUNNING, started_at=timezone.now())
 
 
+@transaction.atomic
 def submission_record_scores(*, submission_id: int, public_score: float, private_score: float) -> bool:
-    """Store the scores of a finished run. Raises InvalidTransition for a score that is not a number."""
+    """Store the scores of a finished run, and the contributor's best submission with them. Raises
+    InvalidTransition for a score that is not a number."""
     if not (math.isfinite(public_score) and math.isfinite(private_score)):
         raise InvalidTransition("Scores must be finite numbers.")
-    return _move(
+    moved = _move(
         submission_id,
         SubmissionStatus.SCORED,
         public_score=public_score,
         private_score=private_score,
         finished_at=timezone.now(),
     )
+    if moved:
+        submission = Submission.objects.select_related("challenge").get(pk=submission_id)
+        best_submission_record(submission=submission)
+        # The ranking and the chart changed: cached pages of them must not be served again.
+        leaderboard_changed(submission.challenge_id)
+    return moved
 
 
 def submission_mark_failed(*, submission_id: int, reason: str, kind: str = FailureKind.CONTRIBUTOR) -> bool:

@@ -17,7 +17,13 @@ from bounties.selectors.challenges import (
     challenge_resources,
 )
 from bounties.selectors.clues import clue_list
-from bounties.selectors.leaderboard import PRIVATE, ScorePoint, leaderboard_for, score_history
+from bounties.selectors.leaderboard import PRIVATE, Leaderboard, ScorePoint, leaderboard_phase, own_rank
+from bounties.selectors.leaderboard_pages import (
+    LeaderboardRanking,
+    leaderboard_size,
+    leaderboard_top,
+    score_points,
+)
 from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submissions_of_contributor
 from bounties.services.uploads import accepted_formats_text
@@ -27,7 +33,8 @@ from governance.selectors.trust_funding import challenge_funding
 from governance.selectors.trust_results import final_leaderboard_document
 
 CHALLENGES_PER_PAGE = 20
-LEADERBOARD_SIZE = 100
+LEADERBOARD_SIZE = 50  # the top of the ranking on the challenge page; the rest on its own pages
+LEADERBOARD_PAGE_SIZE = 100
 RECENT_CLUES = 5
 OWN_RECENT_SUBMISSIONS = 5
 
@@ -67,10 +74,18 @@ def _own_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
     }
 
 
+def _own_rank(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
+    """The signed-in contributor's place on the open leaderboard and the page of the whole one it is on."""
+    rank = own_rank(challenge, request.user) if request.user.is_authenticated else None
+    if rank is None:
+        return {}
+    return {"own_rank": rank, "own_page": (rank - 1) // LEADERBOARD_PAGE_SIZE + 1}
+
+
 @application_errors_as_pages
 def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
-    leaderboard = leaderboard_for(challenge, limit=LEADERBOARD_SIZE)
+    leaderboard = leaderboard_top(challenge, limit=LEADERBOARD_SIZE)
     context = {
         "challenge": challenge,
         "hidden_dataset": getattr(challenge, "hidden_dataset", None),
@@ -78,13 +93,39 @@ def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "n_resources": challenge_resources(challenge=challenge).count(),
         "leaderboard": leaderboard,
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
-        "score_points": _chart_points(score_history(challenge)),
+        "leaderboard_size": leaderboard_size(challenge),
+        **_own_rank(request, challenge),
+        "score_points": _chart_points(score_points(challenge)),
         "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
         "trust": challenge_trust(challenge=challenge),
         "funding": challenge_funding(challenge=challenge),
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_detail.html", context)
+
+
+@application_errors_as_pages
+def challenge_leaderboard_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole ranking, a page at a time (the challenge page shows its top)."""
+    challenge = challenge_get_visible(slug=slug, viewer=request.user)
+    page = Paginator(LeaderboardRanking(challenge), LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    phase = leaderboard_phase(challenge)
+    context = {
+        "challenge": challenge,
+        "hidden_dataset": getattr(challenge, "hidden_dataset", None),
+        "accepted_formats": accepted_formats_text(challenge.accepted_formats),
+        "n_resources": challenge_resources(challenge=challenge).count(),
+        "leaderboard": Leaderboard(
+            challenge=challenge,
+            phase=phase,
+            higher_is_better=challenge.higher_is_better,
+            entries=list(page.object_list),
+        ),
+        "leaderboard_is_private": phase == PRIVATE,
+        "page": page,
+        **_own_context(request, challenge),
+    }
+    return render(request, "bounties/challenge_leaderboard.html", context)
 
 
 @application_errors_as_pages
