@@ -1,33 +1,26 @@
-"""The version of a challenge's scores in the cache: cached leaderboard pages and chart points are keyed by
-it, and every change to what they show gives the challenge a new one, so no cached page outlives a score.
+"""The version of a challenge's scores: cached leaderboard pages, chart points and best-score items are
+keyed by it, and every change to what they show gives the challenge a new one, so no cached page outlives
+a score.
 
-`leaderboard_changed` is called by the services that change a ranking (a score landing, a final selection)
-at once and again when their transaction commits: a reader between the two may cache what it read before
-the commit, under the first new version, and the second makes that entry unreachable.
+The version is a column of the challenge, raised in the transaction that changes the ranking (a score
+landing, a final selection), not a cache entry: the worker that stores a score and the web process that
+shows it are different processes, and with the default per-process cache one could never tell the other.
+A reader sees the new version exactly when it can see the new scores.
 """
 
 from __future__ import annotations
 
-import uuid
+from django.db.models import F
 
-from django.core.cache import cache
-from django.db import transaction
-
-VERSION_KEY = "leaderboard-version:{challenge_id}"
+from bounties.models import Challenge
 
 
-def _new_version(challenge_id: int) -> str:
-    version = uuid.uuid4().hex
-    cache.set(VERSION_KEY.format(challenge_id=challenge_id), version, timeout=None)
-    return version
-
-
-def leaderboard_version(challenge_id: int) -> str:
-    """The current version; a challenge without one (a cold or cleared cache) gets a fresh one."""
-    version = cache.get(VERSION_KEY.format(challenge_id=challenge_id))
-    return version if isinstance(version, str) else _new_version(challenge_id)
+def leaderboard_version(challenge_id: int) -> int:
+    """The version now committed (one primary-key read: a page's challenge may have been loaded before)."""
+    version = Challenge.objects.filter(pk=challenge_id).values_list("scores_version", flat=True).first()
+    return version or 0
 
 
 def leaderboard_changed(challenge_id: int) -> None:
-    _new_version(challenge_id)
-    transaction.on_commit(lambda: _new_version(challenge_id))
+    """Call inside the transaction that changes the challenge's ranking."""
+    Challenge.objects.filter(pk=challenge_id).update(scores_version=F("scores_version") + 1)

@@ -198,6 +198,8 @@ class Challenge(models.Model):
     awarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the changes to the ranking (bounties.leaderboard_version), in the transaction of each change.
+    scores_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ChallengeQuerySet.as_manager()
 

@@ -8,9 +8,9 @@ selection limit), so closing a challenge or editing its metric never serves the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from django.core.cache import cache
 
@@ -29,6 +29,7 @@ from bounties.selectors.visibility import submission_is_published
 
 # A safety net only: every change to the scores makes a new key at once.
 CACHE_SECONDS = 600
+T = TypeVar("T")
 
 
 def _key(challenge: Challenge, *parts: object) -> str:
@@ -43,23 +44,25 @@ def _key(challenge: Challenge, *parts: object) -> str:
     return f"leaderboard:{challenge.pk}:{leaderboard_version(challenge.pk)}:{fields}"
 
 
+def _cached(key: str, read: Callable[[], T]) -> T:
+    """What `read` answers, from the cache under `key` when it is there."""
+    value: T | None = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
 def leaderboard_entries(challenge: Challenge, *, offset: int, limit: int) -> list[LeaderboardEntry]:
-    key = _key(challenge, "entries", offset, limit)
-    entries = cache.get(key)
-    if entries is None:
-        entries = leaderboard_for(challenge, offset=offset, limit=limit).entries
-        cache.set(key, entries, CACHE_SECONDS)
-    return list(entries)
+    def read() -> list[LeaderboardEntry]:
+        return leaderboard_for(challenge, offset=offset, limit=limit).entries
+
+    return list(_cached(_key(challenge, "entries", offset, limit), read))
 
 
 def leaderboard_size(challenge: Challenge) -> int:
     """How many contributors are ranked."""
-    key = _key(challenge, "size")
-    size = cache.get(key)
-    if size is None:
-        size = ranked_contributors(challenge)
-        cache.set(key, size, CACHE_SECONDS)
-    return int(size)
+    return _cached(_key(challenge, "size"), lambda: ranked_contributors(challenge))
 
 
 def leaderboard_top(challenge: Challenge, *, limit: int) -> Leaderboard:
@@ -72,12 +75,7 @@ def leaderboard_top(challenge: Challenge, *, limit: int) -> Leaderboard:
 
 
 def score_points(challenge: Challenge) -> list[ScorePoint]:
-    key = _key(challenge, "chart")
-    points = cache.get(key)
-    if points is None:
-        points = score_history(challenge)
-        cache.set(key, points, CACHE_SECONDS)
-    return list(points)
+    return list(_cached(_key(challenge, "chart"), lambda: score_history(challenge)))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.paginator import Paginator
+from django.test import override_settings
 from django.utils import timezone
 
 from bounties.leaderboard_version import leaderboard_version
@@ -112,7 +113,26 @@ def test_a_final_selection_gives_the_challenge_a_new_score_version() -> None:
 
     submission_set_final_selection(submission_id=submission.pk, contributor=ada, selected=True)
 
-    assert leaderboard_version(challenge.pk) != before
+    assert leaderboard_version(challenge.pk) == before + 1
+
+
+def test_a_score_stored_by_another_process_shows_at_once() -> None:
+    """The worker that stores a score has a cache of its own (the default, per process): the web process
+    must still stop serving its cached pages."""
+    challenge = ChallengeFactory.create()
+    ada, bob = UserFactory.create(username="ada"), UserFactory.create(username="bob")
+    scored(challenge, ada, 0.6)
+    running = SubmissionFactory.create(challenge=challenge, contributor=bob, status=SubmissionStatus.RUNNING)
+    assert cached(challenge) == [(1, "ada", 0.6, 1)]
+
+    worker_cache = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "worker"}
+    }
+    with override_settings(CACHES=worker_cache):
+        assert submission_record_scores(submission_id=running.pk, public_score=0.9, private_score=0.1)
+
+    assert cached(challenge) == [(1, "bob", 0.9, 1), (2, "ada", 0.6, 1)]
+    assert leaderboard_size(challenge) == 2
 
 
 def test_the_chart_is_bounded_and_keeps_every_improvement() -> None:
