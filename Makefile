@@ -58,8 +58,7 @@ run: export GOVERNANCE_VOTING_PERIOD ?= 86400
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_story
+	$(PY) manage.py seed_demo_story  # the digits challenge (seed_demo's) and the rest of the demo's work
 	$(BIN)/honcho start
 
 # Production: gunicorn behind whitenoise, PostgreSQL, Redis, the workers and beat (Procfile.production).
