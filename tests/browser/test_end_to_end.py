@@ -289,7 +289,9 @@ def test_the_whole_loop(
         page, site, challenge, starter_model(models / "8", 8), "Starter MLP, 8 epochs", screenshot
     )
     assert page.locator("#submission-status .badge").inner_text() == "Queued"
+    assert "Position 2 in the CPU workers queue" in page.locator("#submission-status").inner_text()
     screenshot("submission-queued")
+    readme_screenshot(page, "submission", height=760)  # its progress: place in the queue, estimated start
 
     # 3. The real worker scores both; the submission's page follows on its own (htmx polling), and the
     # leaderboard and the chart show the scores.
@@ -301,7 +303,6 @@ def test_the_whole_loop(
     assert best.private_score is not None and best.private_score > 0.8
     screenshot("submission-scored")
     page.reload()  # the panels around the status block too (the final ranking's Select button)
-    readme_screenshot(page, "submission", height=760)
     page.goto(site + reverse("bounties:challenge-detail", args=[challenge.slug]))
     leader = page.locator("table.leaderboard tbody tr")
     assert leader.count() == 1 and "ada" in leader.inner_text()
