@@ -206,15 +206,18 @@ def _forget_signature(row: OutgoingTransaction, *, keep_nonce: bool) -> None:
 def _record_receipt(client: ChainClient, row: OutgoingTransaction, receipt: TxReceipt) -> None:
     block_number = int(receipt["blockNumber"])
     block_time = datetime.fromtimestamp(client.block_timestamp(block_number), tz=UTC)
-    OutgoingTransaction.objects.filter(pk=row.pk).update(
-        block_number=block_number, block_timestamp=block_time, next_attempt_at=None
-    )
+    included = OutgoingTransaction.objects.filter(pk=row.pk)
     if receipt["status"] == 1:
-        # The indexer may have confirmed it already; a confirmed row stays confirmed.
-        OutgoingTransaction.objects.filter(pk=row.pk, status__in=ACTIVE_STATUSES).update(
-            status=Status.MINED, mined_at=timezone.now(), last_error=""
-        )
+        # One transaction: a row whose lease is cleared while it still reads as sent could be claimed by
+        # another sender in between, and checked a second time. A confirmed row stays confirmed.
+        with transaction.atomic():
+            included.update(block_number=block_number, block_timestamp=block_time, next_attempt_at=None)
+            included.filter(status__in=ACTIVE_STATUSES).update(
+                status=Status.MINED, mined_at=timezone.now(), last_error=""
+            )
         return
+    # The lease holds until `_fail` ends it: replaying the revert is one more call to the node.
+    included.update(block_number=block_number, block_timestamp=block_time)
     revert = client.replay_revert(
         to=row.to_address, data=row.call_data, sender=row.sender, block_number=block_number
     )
