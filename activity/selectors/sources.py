@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import CharField, Count, Exists, F, Max, Min, OuterRef, QuerySet, Value
 from django.db.models import Window as SqlWindow
 from django.db.models.expressions import RowRange
@@ -22,6 +21,7 @@ from bounties.leaderboard_version import leaderboard_version
 from bounties.models import Challenge, Clue, Submission, SubmissionStatus
 from bounties.selectors.visibility import submission_is_published
 from bounties.templatetags.clueboard import score, tokens
+from clueboard.caching import cached
 from governance.chain.governor import VoteSupport
 from governance.models import (
     ChallengeOnChain,
@@ -89,11 +89,7 @@ def best_score_items(challenge: Challenge, window: Window) -> list[FeedItem]:
         f"feed-best-scores:{challenge.pk}:{leaderboard_version(challenge.pk)}:"
         f"{int(published)}:{int(challenge.higher_is_better)}:{window.limit}"
     )
-    items = cache.get(key)
-    if items is None:
-        items = _best_score_items(challenge, window)
-        cache.set(key, items, BEST_SCORES_CACHE_SECONDS)
-    return list(items)
+    return list(cached(key, lambda: _best_score_items(challenge, window), seconds=BEST_SCORES_CACHE_SECONDS))
 
 
 def _best_score_items(challenge: Challenge, window: Window) -> list[FeedItem]:

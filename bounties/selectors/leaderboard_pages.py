@@ -8,11 +8,9 @@ selection limit), so closing a challenge or editing its metric never serves the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar, overload
-
-from django.core.cache import cache
+from typing import Any, overload
 
 from bounties.leaderboard_version import leaderboard_version
 from bounties.models import Challenge, Submission
@@ -26,10 +24,10 @@ from bounties.selectors.leaderboard import (
     score_history,
 )
 from bounties.selectors.visibility import submission_is_published
+from clueboard.caching import cached
 
 # A safety net only: every change to the scores makes a new key at once.
 CACHE_SECONDS = 600
-T = TypeVar("T")
 
 
 def _key(challenge: Challenge, *parts: object) -> str:
@@ -44,25 +42,16 @@ def _key(challenge: Challenge, *parts: object) -> str:
     return f"leaderboard:{challenge.pk}:{leaderboard_version(challenge.pk)}:{fields}"
 
 
-def _cached(key: str, read: Callable[[], T]) -> T:
-    """What `read` answers, from the cache under `key` when it is there."""
-    value: T | None = cache.get(key)
-    if value is None:
-        value = read()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
-
-
 def leaderboard_entries(challenge: Challenge, *, offset: int, limit: int) -> list[LeaderboardEntry]:
     def read() -> list[LeaderboardEntry]:
         return leaderboard_for(challenge, offset=offset, limit=limit).entries
 
-    return list(_cached(_key(challenge, "entries", offset, limit), read))
+    return list(cached(_key(challenge, "entries", offset, limit), read, seconds=CACHE_SECONDS))
 
 
 def leaderboard_size(challenge: Challenge) -> int:
     """How many contributors are ranked."""
-    return _cached(_key(challenge, "size"), lambda: ranked_contributors(challenge))
+    return cached(_key(challenge, "size"), lambda: ranked_contributors(challenge), seconds=CACHE_SECONDS)
 
 
 def leaderboard_top(challenge: Challenge, *, limit: int) -> Leaderboard:
@@ -75,7 +64,7 @@ def leaderboard_top(challenge: Challenge, *, limit: int) -> Leaderboard:
 
 
 def score_points(challenge: Challenge) -> list[ScorePoint]:
-    return list(_cached(_key(challenge, "chart"), lambda: score_history(challenge)))
+    return list(cached(_key(challenge, "chart"), lambda: score_history(challenge), seconds=CACHE_SECONDS))
 
 
 @dataclass(frozen=True)
