@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Rate limits (sign-up, log-in, API) count in this cache: per process by default, shared with Redis in
 # production (e.g. CACHE_URL=redis://127.0.0.1:6379/1) so that every web process counts together.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Seconds a page is kept for readers who are not signed in (clueboard/reader_pages.py): the challenge
+# page, the API leaderboard, profiles. A landed score shows at once; other changes within this. 0: never.
+READER_PAGE_SECONDS = env.float("READER_PAGE_SECONDS", default=15.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

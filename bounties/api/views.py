@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -27,7 +28,11 @@ from bounties.api import serializers as api
 from bounties.api.filters import ChallengeFilter, ClueFilter, SubmissionFilter
 from bounties.errors import ApplicationError
 from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
-from bounties.selectors.challenges import challenge_get_visible, challenge_list
+from bounties.selectors.challenges import (
+    challenge_get_visible,
+    challenge_list,
+    published_challenge_version,
+)
 from bounties.selectors.clues import clue_get, clue_list
 from bounties.selectors.leaderboard import leaderboard_phase
 from bounties.selectors.leaderboard_pages import LeaderboardRanking
@@ -39,6 +44,7 @@ from bounties.services.final_selection import submission_set_final_selection
 from bounties.services.submissions import submission_create
 from clueboard.api_pagination import LeaderboardPagination
 from clueboard.ids import ROW_ID_PATTERN
+from clueboard.reader_pages import reader_api_answer
 from evaluation.scoring.metrics import metric_choices
 
 ERROR_RESPONSES: dict[int, OpenApiResponse] = {
@@ -90,6 +96,9 @@ class ApiViewSet(viewsets.GenericViewSet[Any]):
         return bool(getattr(self, "swagger_fake_view", False))
 
 
+LEADERBOARD_PARAMS = (LeaderboardPagination.page_query_param, LeaderboardPagination.page_size_query_param)
+
+
 @extend_schema(tags=["challenges"])
 @extend_schema_view(
     list=extend_schema(
@@ -131,15 +140,22 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
         },
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=LeaderboardPagination)
-    def leaderboard(self, request: Request, slug: str) -> Response:
+    def leaderboard(self, request: Request, slug: str) -> HttpResponseBase:
         """Best scored submission per contributor, ranked; public scores only until the challenge closes.
 
         A page at a time: 100 entries unless `limit` says otherwise, `next` and `previous` link the pages.
         """
-        query = api.LeaderboardQuerySerializer(
-            data=request.query_params.dict()
-        )  # a plain dict: "" is not "absent"
-        query.is_valid(raise_exception=True)
+        # Signed out, the answer is the same for everybody: kept until a score lands, or a few seconds.
+        return reader_api_answer(
+            request,
+            lambda: published_challenge_version(slug=slug),
+            lambda: self._leaderboard_page(request, slug),
+            params=LEADERBOARD_PARAMS,
+        )
+
+    def _leaderboard_page(self, request: Request, slug: str) -> Any:
+        # A plain dict: "" is not "absent". Refused before anything is kept.
+        api.LeaderboardQuerySerializer(data=request.query_params.dict()).is_valid(raise_exception=True)
         challenge = challenge_get_visible(slug=slug, viewer=request.user)
         paginator = LeaderboardPagination()
         ranking = LeaderboardRanking(challenge)
@@ -154,7 +170,7 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
             "previous": paginator.get_previous_link(),
             "entries": entries or [],
         }
-        return Response(api.LeaderboardSerializer(page).data)
+        return api.LeaderboardSerializer(page).data
 
 
 @extend_schema(tags=["submissions"])

@@ -41,6 +41,16 @@ def challenge_get_visible(*, slug: str, viewer: object | None = None) -> Challen
     return challenge
 
 
+def published_challenge_version(*, slug: str) -> tuple[int, int] | None:
+    """A published challenge's id and scores version, or None: all that a page kept for signed-out readers
+    depends on besides time, in one lean read (the full challenge is loaded only to render the page)."""
+    return (
+        Challenge.objects.filter(slug=slug, published_at__isnull=False)
+        .values_list("pk", "scores_version")
+        .first()
+    )
+
+
 def challenge_resources(*, challenge: Challenge) -> QuerySet[ChallengeResource]:
     """The challenge's public files with their artifacts, in the order they were added."""
     return ChallengeResource.objects.filter(challenge=challenge).select_related("artifact")

@@ -22,6 +22,15 @@ def contributor_get(*, username: str) -> Any:
     return contributor
 
 
+def active_contributor_id(*, username: str) -> tuple[int] | None:
+    """An active user's id, or None: what a profile kept for signed-out readers depends on besides time."""
+    user_model = get_user_model()
+    try:
+        return user_model.objects.values_list("pk").get(username=username, is_active=True)
+    except user_model.DoesNotExist:
+        return None
+
+
 def clues_by_author(*, author: Any) -> QuerySet[Clue]:
     return Clue.objects.filter(author=author, challenge__published_at__isnull=False).select_related(
         "challenge", "author"

@@ -15,6 +15,7 @@ from bounties.selectors.challenges import (
     challenge_list,
     challenge_resource_get,
     challenge_resources,
+    published_challenge_version,
 )
 from bounties.selectors.clues import clue_list
 from bounties.selectors.leaderboard import PRIVATE, Leaderboard, ScorePoint, leaderboard_phase, own_rank
@@ -28,6 +29,7 @@ from bounties.selectors.quota import submission_quota
 from bounties.selectors.submissions import submissions_of_contributor
 from bounties.services.uploads import accepted_formats_text
 from bounties.views.common import application_errors_as_pages, artifact_download
+from clueboard.reader_pages import reader_page
 from governance.selectors.trust import challenge_trust
 from governance.selectors.trust_funding import challenge_funding
 from governance.selectors.trust_results import final_leaderboard_document
@@ -84,6 +86,13 @@ def _own_rank(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
 
 @application_errors_as_pages
 def challenge_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    # Signed out, the page is the same for everybody: kept until a score lands, or a few seconds.
+    return reader_page(
+        request, lambda: published_challenge_version(slug=slug), lambda: _detail(request, slug)
+    )
+
+
+def _detail(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
     leaderboard = leaderboard_top(challenge, limit=LEADERBOARD_SIZE)
     context = {

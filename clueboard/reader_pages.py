@@ -1,0 +1,125 @@
+"""Pages kept for readers who are not signed in: for them a page is the same bytes for everybody.
+
+Most of a popular challenge's traffic is people reading it, signed out: the challenge page, the API
+leaderboard, contributor profiles. Rendering one costs tens of milliseconds at 100,000 submissions, so the
+rendered page (or the API's data) is kept in the cache for everybody who is not signed in. What makes it
+safe to share:
+
+- The key holds what the caller says the page depends on (the challenge's scores version: a landed score
+  is on the page at once) and the request's host and full path. The rest of the page (new clues, the
+  chain's view) is at most READER_PAGE_SECONDS old.
+- Only GET requests of anonymous visitors, without messages waiting for them, and only with the query
+  parameters the caller names (short values): anything else is rendered for the request alone, so odd
+  query strings cannot fill the cache.
+- A page is kept only when rendering it left nothing personal: status 200, no cookie set, no CSRF token
+  used (a token in the bytes would be somebody else's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+T = TypeVar("T")
+
+_PREFIX = "reader-page:"
+_LONGEST_PARAMETER = 12
+
+
+Key = Callable[[], Sequence[object] | None]
+
+
+def reader_page(
+    request: HttpRequest, key: Key, render: Callable[[], HttpResponse], *, params: Collection[str] = ()
+) -> HttpResponse:
+    """`render()`'s page, kept for anonymous readers under `key()`: what the page depends on besides time,
+    read cheaply (None when there is no such page: `render` then answers, with its own error)."""
+    cache_key = _cache_key(request, "html", key, params)
+    if cache_key is None:
+        return render()
+    kept = cache.get(cache_key)
+    if kept is not None:
+        content, content_type = kept
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if _nothing_personal(request, response):
+        cache.set(cache_key, (response.content, response["Content-Type"]), settings.READER_PAGE_SECONDS)
+    return response
+
+
+def reader_data(
+    request: HttpRequest, key: Key, compute: Callable[[], T], *, params: Collection[str] = ()
+) -> T:
+    """`compute()`'s data (an API answer before rendering), kept for anonymous readers under `key()`."""
+    cache_key = _cache_key(request, "data", key, params)
+    if cache_key is None:
+        return compute()
+    kept: T | None = cache.get(cache_key)
+    if kept is None:
+        kept = compute()
+        cache.set(cache_key, kept, settings.READER_PAGE_SECONDS)
+    return kept
+
+
+def reader_api_answer(
+    request: Request, key: Key, compute: Callable[[], Any], *, params: Collection[str] = ()
+) -> HttpResponseBase:
+    """An API view's answer to `compute()`'s data, kept for anonymous readers under `key()`: rendered, when
+    the client takes JSON (most of an answer's time is the encoding), else as data for its renderer."""
+    renderer = request.accepted_renderer
+    if type(renderer) is not JSONRenderer:
+        return Response(reader_data(request, key, compute, params=params))
+    media_type = request.accepted_media_type  # may ask for an indent: part of the key
+
+    def rendered() -> bytes:
+        return renderer.render(compute(), media_type, {})
+
+    return HttpResponse(
+        reader_data(request, lambda: _with(key(), media_type), rendered, params=params),
+        content_type=renderer.media_type,
+    )
+
+
+def _with(depends_on: Sequence[object] | None, more: object) -> Sequence[object] | None:
+    return None if depends_on is None else (*depends_on, more)
+
+
+def _shared(request: HttpRequest, params: Collection[str]) -> bool:
+    if settings.READER_PAGE_SECONDS <= 0 or request.method != "GET":
+        return False
+    if request.user.is_authenticated:
+        return False
+    if any(name not in params or len(value) > _LONGEST_PARAMETER for name, value in request.GET.items()):
+        return False
+    # len() reads the waiting messages without marking them shown: the page that shows them is not kept.
+    return not len(messages.get_messages(request))
+
+
+def _nothing_personal(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(response, "streaming", False)
+    )
+
+
+def _cache_key(request: HttpRequest, kind: str, key: Key, params: Collection[str]) -> str | None:
+    """Where the page is kept, or None when this request's page is not to be shared."""
+    if not _shared(request, params):
+        return None
+    depends_on = key()
+    if depends_on is None:
+        return None
+    parts: list[Any] = [kind, request.get_host(), request.get_full_path(), *depends_on]
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return _PREFIX + digest
