@@ -13,6 +13,8 @@ safe to share:
   query strings cannot fill the cache.
 - A page is kept only when rendering it left nothing personal: status 200, no cookie set, no CSRF token
   used (a token in the bytes would be somebody else's).
+- An API answer that depends on nobody (`same_for_everyone`: the leaderboard of a published challenge) is
+  shared with signed-in clients too: nothing of theirs is in it.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def reader_page(
 ) -> HttpResponse:
     """`render()`'s page, kept for anonymous readers under `key()`: what the page depends on besides time,
     read cheaply (None when there is no such page: `render` then answers, with its own error)."""
-    cache_key = _cache_key(request, "html", key, params)
+    cache_key = _cache_key(request, "html", key, params, False)
     if cache_key is None:
         return render()
     kept = cache.get(cache_key)
@@ -57,10 +59,16 @@ def reader_page(
 
 
 def reader_data(
-    request: HttpRequest, key: Key, compute: Callable[[], T], *, params: Collection[str] = ()
+    request: HttpRequest,
+    key: Key,
+    compute: Callable[[], T],
+    *,
+    params: Collection[str] = (),
+    same_for_everyone: bool = False,
 ) -> T:
-    """`compute()`'s data (an API answer before rendering), kept for anonymous readers under `key()`."""
-    cache_key = _cache_key(request, "data", key, params)
+    """`compute()`'s data (an API answer before rendering), kept for anonymous readers under `key()`, or
+    for every reader when the answer names nobody and depends on nobody (`same_for_everyone`)."""
+    cache_key = _cache_key(request, "data", key, params, same_for_everyone)
     if cache_key is None:
         return compute()
     kept: T | None = cache.get(cache_key)
@@ -71,20 +79,33 @@ def reader_data(
 
 
 def reader_api_answer(
-    request: Request, key: Key, compute: Callable[[], Any], *, params: Collection[str] = ()
+    request: Request,
+    key: Key,
+    compute: Callable[[], Any],
+    *,
+    params: Collection[str] = (),
+    same_for_everyone: bool = False,
 ) -> HttpResponseBase:
-    """An API view's answer to `compute()`'s data, kept for anonymous readers under `key()`: rendered, when
-    the client takes JSON (most of an answer's time is the encoding), else as data for its renderer."""
+    """An API view's answer to `compute()`'s data, kept as reader_data keeps it: rendered, when the client
+    takes JSON (most of an answer's time is the encoding), else as data for its renderer."""
     renderer = request.accepted_renderer
     if type(renderer) is not JSONRenderer:
-        return Response(reader_data(request, key, compute, params=params))
+        return Response(
+            reader_data(request, key, compute, params=params, same_for_everyone=same_for_everyone)
+        )
     media_type = request.accepted_media_type  # may ask for an indent: part of the key
 
     def rendered() -> bytes:
         return renderer.render(compute(), media_type, {})
 
     return HttpResponse(
-        reader_data(request, lambda: _with(key(), media_type), rendered, params=params),
+        reader_data(
+            request,
+            lambda: _with(key(), media_type),
+            rendered,
+            params=params,
+            same_for_everyone=same_for_everyone,
+        ),
         content_type=renderer.media_type,
     )
 
@@ -93,10 +114,10 @@ def _with(depends_on: Sequence[object] | None, more: object) -> Sequence[object]
     return None if depends_on is None else (*depends_on, more)
 
 
-def _shared(request: HttpRequest, params: Collection[str]) -> bool:
+def _shared(request: HttpRequest, params: Collection[str], everyone: bool) -> bool:
     if settings.READER_PAGE_SECONDS <= 0 or request.method != "GET":
         return False
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and not everyone:
         return False
     if any(name not in params or len(value) > _LONGEST_PARAMETER for name, value in request.GET.items()):
         return False
@@ -113,9 +134,11 @@ def _nothing_personal(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _cache_key(request: HttpRequest, kind: str, key: Key, params: Collection[str]) -> str | None:
+def _cache_key(
+    request: HttpRequest, kind: str, key: Key, params: Collection[str], everyone: bool
+) -> str | None:
     """Where the page is kept, or None when this request's page is not to be shared."""
-    if not _shared(request, params):
+    if not _shared(request, params, everyone):
         return None
     depends_on = key()
     if depends_on is None:

@@ -145,12 +145,14 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
 
         A page at a time: 100 entries unless `limit` says otherwise, `next` and `previous` link the pages.
         """
-        # Signed out, the answer is the same for everybody: kept until a score lands, or a few seconds.
+        # A published challenge's ranking is the same for every client, signed in or not: kept until a
+        # score lands, or a few seconds.
         return reader_api_answer(
             request,
             lambda: published_challenge_version(slug=slug),
             lambda: self._leaderboard_page(request, slug),
             params=LEADERBOARD_PARAMS,
+            same_for_everyone=True,
         )
 
     def _leaderboard_page(self, request: Request, slug: str) -> Any:

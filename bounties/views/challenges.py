@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -76,6 +77,22 @@ def _own_context(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
     }
 
 
+def _table_cache(
+    request: HttpRequest, challenge: Challenge, leaderboard: Leaderboard, first: int
+) -> dict[str, Any]:
+    """What the rendered rows of the leaderboard table are kept under (the template's `cache` tag): they
+    change only with the ranking (score version, phase, which rows) and the highlighted row, which is the
+    signed-in contributor's only when they are on it, so most people share one copy per page of rows."""
+    user = request.user
+    on_it = user.is_authenticated and any(e.contributor_id == user.pk for e in leaderboard.entries)
+    own = user.pk if on_it else 0
+    key = (challenge.pk, challenge.scores_version, leaderboard.phase, first, len(leaderboard.entries), own)
+    return {
+        "table_cache_key": ":".join(str(part) for part in key),
+        "table_cache_seconds": settings.READER_PAGE_SECONDS,
+    }
+
+
 def _own_rank(request: HttpRequest, challenge: Challenge) -> dict[str, Any]:
     """The signed-in contributor's place on the open leaderboard and the page of the whole one it is on."""
     rank = own_rank(challenge, request.user) if request.user.is_authenticated else None
@@ -103,6 +120,7 @@ def _detail(request: HttpRequest, slug: str) -> HttpResponse:
         "leaderboard": leaderboard,
         "leaderboard_is_private": leaderboard.phase == PRIVATE,
         "leaderboard_size": leaderboard_size(challenge),
+        **_table_cache(request, challenge, leaderboard, 0),
         **_own_rank(request, challenge),
         "score_points": _chart_points(score_points(challenge)),
         "recent_clues": list(clue_list(viewer=request.user, challenge_slug=challenge.slug)[:RECENT_CLUES]),
@@ -119,19 +137,21 @@ def challenge_leaderboard_view(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = challenge_get_visible(slug=slug, viewer=request.user)
     page = Paginator(LeaderboardRanking(challenge), LEADERBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     phase = leaderboard_phase(challenge)
+    leaderboard = Leaderboard(
+        challenge=challenge,
+        phase=phase,
+        higher_is_better=challenge.higher_is_better,
+        entries=list(page.object_list),
+    )
     context = {
         "challenge": challenge,
         "hidden_dataset": getattr(challenge, "hidden_dataset", None),
         "accepted_formats": accepted_formats_text(challenge.accepted_formats),
         "n_resources": challenge_resources(challenge=challenge).count(),
-        "leaderboard": Leaderboard(
-            challenge=challenge,
-            phase=phase,
-            higher_is_better=challenge.higher_is_better,
-            entries=list(page.object_list),
-        ),
+        "leaderboard": leaderboard,
         "leaderboard_is_private": phase == PRIVATE,
         "page": page,
+        **_table_cache(request, challenge, leaderboard, page.start_index()),
         **_own_context(request, challenge),
     }
     return render(request, "bounties/challenge_leaderboard.html", context)

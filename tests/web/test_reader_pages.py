@@ -3,6 +3,7 @@ reader, a landed score at once, and nothing personal ever kept or shown to someb
 
 from __future__ import annotations
 
+import re
 import time
 from functools import partial
 from typing import Any
@@ -218,3 +219,63 @@ def test_a_profile_is_kept_for_readers_and_gone_when_its_owner_is_deactivated() 
     owner.is_active = False
     owner.save(update_fields=["is_active"])
     assert Client().get("/u/dana/").status_code == 404
+
+
+def test_the_api_ranking_of_a_published_challenge_is_shared_with_signed_in_clients(
+    challenge: Challenge,
+) -> None:
+    reader, member = Client(), Client()
+    member.force_login(UserFactory.create(username="erin"))
+    first = reader.get(API.format(slug="digits"))
+
+    again, queries = get(member, API.format(slug="digits"))
+
+    assert again.content == first.content
+    assert queries == 3  # the member's session and user, then the challenge's version
+
+
+def test_a_draft_ranking_is_answered_afresh_for_its_organizer() -> None:
+    organizer = UserFactory.create(username="olga")
+    draft = ChallengeFactory.create(slug="draft", organizer=organizer, published_at=None)
+    ScoredSubmissionFactory.create(challenge=draft, public_score=0.5)
+    client = Client()
+    client.force_login(organizer)
+    client.get(API.format(slug="draft"))
+
+    answer, queries = get(client, API.format(slug="draft"))
+
+    assert answer.status_code == 200 and answer.json()["count"] == 1
+    assert queries > 3  # rendered for the organizer: nothing of a draft is kept
+    assert Client().get(API.format(slug="draft")).status_code == 404
+
+
+def test_the_kept_leaderboard_rows_mark_only_the_signed_in_contributors_own_row(challenge: Challenge) -> None:
+    ada = Client()
+    ada.force_login(challenge.submissions.get().contributor)
+    frank = Client()
+    frank.force_login(UserFactory.create(username="frank"))
+
+    for _ in range(2):  # rendered, then from what was kept
+        assert b'class="is-self"' in ada.get("/challenges/digits/").content
+        assert b'class="is-self"' not in frank.get("/challenges/digits/").content
+        assert b'class="is-self"' not in Client().get("/challenges/digits/").content
+        assert b'class="is-self"' in ada.get("/challenges/digits/leaderboard/").content
+
+
+def test_signed_in_the_leaderboard_rows_follow_a_landed_score_at_once(challenge: Challenge) -> None:
+    bob = UserFactory.create(username="bob")
+    ScoredSubmissionFactory.create(challenge=challenge, contributor=bob, public_score=0.5)
+    member = Client()
+    member.force_login(UserFactory.create(username="gil"))
+    assert table(member) == ["ada", "bob"]
+    running = SubmissionFactory.create(challenge=challenge, contributor=bob, status=SubmissionStatus.RUNNING)
+
+    assert submission_record_scores(submission_id=running.pk, public_score=0.9, private_score=0.1)
+
+    assert table(member) == ["bob", "ada"]  # as many rows as before: the new order, not the kept one
+
+
+def table(client: Client) -> list[str]:
+    page = client.get("/challenges/digits/").content.decode()
+    rows = page[page.index('<table class="table leaderboard">') : page.index("</table>")]
+    return re.findall(r'<a href="/u/([^/]+)/">', rows)
