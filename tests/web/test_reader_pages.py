@@ -279,3 +279,27 @@ def table(client: Client) -> list[str]:
     page = client.get("/challenges/digits/").content.decode()
     rows = page[page.index('<table class="table leaderboard">') : page.index("</table>")]
     return re.findall(r'<a href="/u/([^/]+)/">', rows)
+
+
+def panel(client: Client) -> str:
+    page = client.get("/challenges/digits/").content.decode()
+    return page[page.index('<section aria-labelledby="activity-heading"') : page.index("activity-links")]
+
+
+def test_signed_in_the_activity_panel_shows_a_new_best_at_once_and_other_news_within_seconds(
+    challenge: Challenge, settings: Any
+) -> None:
+    settings.READER_PAGE_SECONDS = 1
+    member = Client()
+    member.force_login(UserFactory.create(username="hana"))
+    assert "bob" not in panel(member)
+    running = SubmissionFactory.create(
+        challenge=challenge, contributor=UserFactory.create(username="bob"), status=SubmissionStatus.RUNNING
+    )
+    assert submission_record_scores(submission_id=running.pk, public_score=0.9, private_score=0.1)
+
+    assert "bob" in panel(member)  # the new best at once: the score version moved
+    ClueFactory.create(challenge=challenge, title="Augment with rotations")
+    assert "Augment with rotations" not in panel(member)
+    time.sleep(1.1)
+    assert "Augment with rotations" in panel(member)
