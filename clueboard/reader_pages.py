@@ -31,6 +31,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clueboard.caching import cached
+
 T = TypeVar("T")
 
 _PREFIX = "reader-page:"
@@ -71,11 +73,7 @@ def reader_data(
     cache_key = _cache_key(request, "data", key, params, same_for_everyone)
     if cache_key is None:
         return compute()
-    kept: T | None = cache.get(cache_key)
-    if kept is None:
-        kept = compute()
-        cache.set(cache_key, kept, settings.READER_PAGE_SECONDS)
-    return kept
+    return cached(cache_key, compute, seconds=settings.READER_PAGE_SECONDS)
 
 
 def reader_api_answer(
