@@ -33,6 +33,14 @@ from tests.governance.trust_support import (
 pytestmark = pytest.mark.django_db
 __all__ = ["chain_settings", "deployment_row", "trust_chain"]  # fixtures used by name
 
+
+@pytest.fixture(autouse=True)
+def pages_rendered_afresh(settings: LazySettings) -> None:
+    """These tests read the challenge page, signed out, right after a chain event or a change of rules: a
+    kept page would be up to READER_PAGE_SECONDS old (that is tested in tests/web/test_reader_pages.py)."""
+    settings.READER_PAGE_SECONDS = 0
+
+
 UNREACHABLE_NODE = "http://127.0.0.1:9"  # the discard port: nothing answers JSON-RPC there
 
 

@@ -27,6 +27,13 @@ pytestmark = pytest.mark.django_db
 __all__ = ["chain_settings", "deployment_row", "trust_chain"]  # fixtures used by name
 
 
+@pytest.fixture(autouse=True)
+def pages_rendered_afresh(settings: LazySettings) -> None:
+    """These tests read the challenge page, signed out, right after a chain event or a change of rules: a
+    kept page would be up to READER_PAGE_SECONDS old (that is tested in tests/web/test_reader_pages.py)."""
+    settings.READER_PAGE_SECONDS = 0
+
+
 def fund(trust: TrustChain, funder_index: int, tokens: int) -> None:
     funder = trust.accounts[funder_index]
     token = Erc20(trust.client, trust.deployment.prize_token)
