@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import TracebackType
 
@@ -54,8 +55,15 @@ def anvil_binary() -> Path:
 
 def dev_accounts(count: int) -> list[LocalAccount]:
     """The first `count` accounts of anvil's development mnemonic (never use them off a dev chain)."""
+    return [dev_account(index) for index in range(count)]
+
+
+@cache
+def dev_account(index: int) -> LocalAccount:
+    """Account `index` of anvil's development mnemonic, derived once per process: each derivation runs the
+    mnemonic's key stretching (tens of milliseconds), and the demo asks for its cast's accounts often."""
     Account.enable_unaudited_hdwallet_features()
-    return [Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}") for i in range(count)]
+    return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
 
 
 def _free_loopback_port() -> int:

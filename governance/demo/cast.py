@@ -19,7 +19,7 @@ from eth_account.signers.local import LocalAccount
 
 from accounts.services import user_get_or_create_verified
 from bounties.demo import DEMO_ORGANIZER
-from governance.chain.anvil import dev_accounts
+from governance.chain.anvil import dev_account
 from governance.chain.deploy import LOCAL_DEV_CHAIN_ID
 from governance.models import WalletLink
 from governance.services.deployment import DEMO_MEMBER_ACCOUNT_INDEXES
@@ -44,7 +44,7 @@ class DemoPerson:
 
     @property
     def account(self) -> LocalAccount:
-        return dev_accounts(self.account_index + 1)[self.account_index]
+        return dev_account(self.account_index)
 
     @property
     def email(self) -> str:
