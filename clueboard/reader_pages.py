@@ -91,25 +91,18 @@ def reader_api_answer(
         return Response(
             reader_data(request, key, compute, params=params, same_for_everyone=same_for_everyone)
         )
-    media_type = request.accepted_media_type  # may ask for an indent: part of the key
+    media_type = request.accepted_media_type
+    # The client's Accept header is its own: with parameters (an indent, or anything else) the answer is
+    # rendered for it alone, so that varied headers cannot fill the cache with copies.
+    shared_key: Key = key if media_type == renderer.media_type else lambda: None
 
     def rendered() -> bytes:
         return renderer.render(compute(), media_type, {})
 
     return HttpResponse(
-        reader_data(
-            request,
-            lambda: _with(key(), media_type),
-            rendered,
-            params=params,
-            same_for_everyone=same_for_everyone,
-        ),
+        reader_data(request, shared_key, rendered, params=params, same_for_everyone=same_for_everyone),
         content_type=renderer.media_type,
     )
-
-
-def _with(depends_on: Sequence[object] | None, more: object) -> Sequence[object] | None:
-    return None if depends_on is None else (*depends_on, more)
 
 
 def _shared(request: HttpRequest, params: Collection[str], everyone: bool) -> bool:

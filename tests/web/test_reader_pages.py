@@ -303,3 +303,13 @@ def test_signed_in_the_activity_panel_shows_a_new_best_at_once_and_other_news_wi
     assert "Augment with rotations" not in panel(member)
     time.sleep(1.1)
     assert "Augment with rotations" in panel(member)
+
+
+def test_an_accept_header_with_parameters_is_answered_but_not_kept(challenge: Challenge) -> None:
+    url = API.format(slug="digits")
+    Client().get(url)  # the plain answer, kept
+
+    for indent in ("2", "2"):  # the same header twice: neither is kept
+        answer, queries = get(Client(), url, HTTP_ACCEPT=f"application/json; indent={indent}")
+        assert answer.status_code == 200 and answer.json()["count"] == 1
+        assert queries > 1  # rendered for this client
