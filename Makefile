@@ -56,9 +56,7 @@ contracts-build: contracts-install
 run: export DEBUG ?= true
 run: export GOVERNANCE_VOTING_PERIOD ?= 86400
 run: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py seed_demo_story  # the digits challenge (seed_demo's) and the rest of the demo's work
+	$(PY) manage.py prepare_demo  # migrate, collectstatic, then seed_demo_story: the digits challenge and the demo's work
 	$(BIN)/honcho start
 
 # Production: gunicorn behind whitenoise, PostgreSQL, Redis, the workers and beat (Procfile.production).

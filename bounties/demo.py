@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.services import user_get_or_create_verified
 from bounties.demo_data import DigitsData, make_digits_data
+from bounties.demo_names import DEMO_BASELINE, DEMO_ORGANIZER, DEMO_SLUG
 from bounties.models import Challenge, ModelFormat, PublishPolicy, ResourceKind
 from bounties.services.challenge_settings import ChallengeSettings
 from bounties.services.challenges import challenge_create, challenge_publish
@@ -33,9 +34,6 @@ from evaluation.examples import DIGITS_CNN
 from evaluation.scoring.metrics import Metric
 from starter import digits_starter
 
-DEMO_SLUG = "digits"
-DEMO_ORGANIZER = "clueboard"
-DEMO_BASELINE = "baseline"
 BASELINE_EPOCHS = 4
 STARTER_SCRIPT = Path(settings.BASE_DIR) / "starter" / "digits_starter.py"
 TRAIN_FILENAME = "digits-train.npz"

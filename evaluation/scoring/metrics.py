@@ -12,10 +12,9 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from types import ModuleType
 
 import numpy as np
-from scipy.special import log_softmax, softmax
-from sklearn import metrics as sk
 
 from evaluation.scoring.errors import FailureClass, ScoringError
 
@@ -89,6 +88,8 @@ def _class_probabilities(predictions: np.ndarray) -> np.ndarray:
     scores = _binary_scores(predictions)
     if scores is not None:
         return np.stack([1 - scores, scores], axis=1).clip(1e-15, 1 - 1e-15)
+    from scipy.special import softmax  # on first use, like scikit-learn (see _sklearn_metrics)
+
     return softmax(predictions.astype(np.float64), axis=1)
 
 
@@ -103,15 +104,26 @@ def _values(predictions: np.ndarray) -> np.ndarray:
 # ---- the metrics ---------------------------------------------------------------------------------
 
 
+def _sklearn_metrics() -> ModuleType:
+    # Imported on first use: every web and chain process reads this registry (names, directions), and
+    # scikit-learn with SciPy costs most of a second to import, which only a process that scores needs.
+    from sklearn import metrics
+
+    return metrics
+
+
 def _accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
-    return float(sk.accuracy_score(labels, predicted_classes(predictions)))
+    return float(_sklearn_metrics().accuracy_score(labels, predicted_classes(predictions)))
 
 
 def _macro_f1(predictions: np.ndarray, labels: np.ndarray) -> float:
-    return float(sk.f1_score(labels, predicted_classes(predictions), average="macro", zero_division=0))
+    return float(
+        _sklearn_metrics().f1_score(labels, predicted_classes(predictions), average="macro", zero_division=0)
+    )
 
 
 def _roc_auc(predictions: np.ndarray, labels: np.ndarray) -> float:
+    sk = _sklearn_metrics()
     scores = _binary_scores(predictions)
     try:
         if scores is not None:
@@ -130,6 +142,8 @@ def _misclassified(predictions: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def _log_losses(predictions: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    from scipy.special import log_softmax  # on first use, like scikit-learn (see _sklearn_metrics)
+
     scores = _binary_scores(predictions)
     log_p = (
         np.log(_class_probabilities(predictions)) if scores is not None else log_softmax(predictions, axis=1)

@@ -18,7 +18,7 @@ from eth_account.messages import encode_defunct
 from eth_account.signers.local import LocalAccount
 
 from accounts.services import user_get_or_create_verified
-from bounties.demo import DEMO_ORGANIZER
+from bounties.demo_names import DEMO_ORGANIZER
 from governance.chain.anvil import dev_account
 from governance.chain.deploy import LOCAL_DEV_CHAIN_ID
 from governance.models import WalletLink

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bounties.demo import DEMO_SLUG
+from bounties.demo_names import DEMO_SLUG
 
 ROUND_PAID = "digits-round-1"  # closed, attested, voted, executed and claimed: its winner was paid
 ROUND_VOTING = "digits-round-2"  # closed and attested; its prize proposal is open for voting

@@ -24,14 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bounties.demo import (
-    DEMO_BASELINE,
-    DEMO_SLUG,
     STARTER_SCRIPT,
     TRAIN_FILENAME,
     demo_settings,
     digits_challenge_publish,
     seed_demo_challenge,
 )
+from bounties.demo_names import DEMO_BASELINE, DEMO_SLUG
 from bounties.models import Challenge, Clue, PublishPolicy, Submission
 from bounties.services.artifacts import artifact_path
 from bounties.services.clues import clue_create

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 
-from bounties.demo import DEMO_SLUG
+from bounties.demo_names import DEMO_SLUG
 from bounties.models import Challenge
 from governance.chain.client import ChainClient
 from governance.demo import cast, chain_trust, chain_votes, plan

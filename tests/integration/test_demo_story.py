@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from bounties.demo import DEMO_SLUG
+from bounties.demo_names import DEMO_SLUG
 from bounties.models import Challenge, ChallengeStatus, Clue, Submission, SubmissionStatus
 from governance.chain.anvil import AnvilProcess
 from governance.chain.client import ChainClient
@@ -63,7 +64,12 @@ def story_counts() -> dict[str, int]:
 
 
 def test_make_runs_demo_is_told_on_chain_once_and_resumable(
-    demo_chain: AnvilProcess, worker_fleet: WorkerFleet, client: Client, settings: LazySettings
+    demo_chain: AnvilProcess,
+    worker_fleet: WorkerFleet,
+    client: Client,
+    settings: LazySettings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Seeded before the worker starts, as `make run` does (the filesystem broker's consumer can read a
     # message file that its producer has created but not yet written).
@@ -136,10 +142,15 @@ def test_make_runs_demo_is_told_on_chain_once_and_resumable(
     accounts = demo_accounts_text()
     assert all(person.username in accounts and person.account.address in accounts for person in cast.PEOPLE)
 
-    # 6. A second run adds nothing, on the database or the chain.
+    # 6. A second run adds nothing, on the database or the chain: `make run`'s first step, then its story.
     before, head = story_counts(), chain.w3.eth.block_number
+    settings.STATIC_ROOT = tmp_path / "static"
+    capsys.readouterr()
+    call_command("prepare_demo")
+    prepared = capsys.readouterr().out
+    assert "No migrations to apply." in prepared and "The demo's work is already seeded." in prepared
+    assert (tmp_path / "static" / "vendor" / "htmx" / "htmx.min.js").exists()  # collected for whitenoise
     again: list[str] = []
-    assert not demo_seed(log=again.append).created_anything
     assert demo_story_run(log=again.append) == StoryOutcome.TOLD
     assert story_counts() == before
     assert again == [] and chain.w3.eth.block_number == head
