@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from bounties.errors import PermissionDenied
 from governance.api.chain_answers import on_chain
 from governance.models import PrizeProposalDraft, ProposalMirror
+from governance.selectors.chain_clock import chain_time
 from governance.selectors.deployment import current_deployment
 from governance.selectors.proposals import ProposalSummary, proposal_detail, proposals_list
 from governance.services import prize_inputs, proposals
@@ -95,7 +96,7 @@ class ProposalListView(generics.ListAPIView[Any]):
 
     def get_queryset(self) -> Any:
         deployment = current_deployment()
-        return [] if deployment is None else proposals_list(deployment=deployment)
+        return [] if deployment is None else proposals_list(deployment=deployment, now=chain_time())
 
 
 class ProposalDetailView(APIView):
@@ -114,7 +115,7 @@ class ProposalDetailView(APIView):
         detail = (
             None
             if deployment is None
-            else proposal_detail(deployment=deployment, proposal_id=str(int(proposal_id)))
+            else proposal_detail(deployment=deployment, proposal_id=str(int(proposal_id)), now=chain_time())
         )
         if detail is None:
             raise NotFound("No such proposal.")

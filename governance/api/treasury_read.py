@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 
+from governance.selectors.chain_clock import chain_time
 from governance.selectors.delegates import delegates_list
 from governance.selectors.deployment import current_deployment
 from governance.selectors.treasury import treasury_payouts, treasury_pools
@@ -88,7 +89,7 @@ class PoolsView(_MirrorList):
 
     def get_queryset(self) -> Any:
         deployment = current_deployment()
-        return [] if deployment is None else treasury_pools(deployment=deployment)
+        return [] if deployment is None else treasury_pools(deployment=deployment, now=chain_time())
 
 
 @extend_schema_view(

@@ -22,7 +22,7 @@ _MAX_ID_DIGITS = 78  # a uint256 in decimal
 @require_GET
 def proposal_list_view(request: HttpRequest) -> HttpResponse:
     deployment = current_deployment()
-    rows = [] if deployment is None else proposals_list(deployment=deployment)
+    rows = [] if deployment is None else proposals_list(deployment=deployment, now=chain_time())
     context = {"deployment": deployment, "proposals": rows}
     return render(request, "governance/proposal_list.html", context)
 

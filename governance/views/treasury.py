@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from governance.chain.client import CHAIN_UNREACHABLE_ERRORS, ChainIdMismatchError, NodeRequestError
 from governance.chain.token import Erc20
 from governance.models import ChainDeployment
+from governance.selectors.chain_clock import chain_time
 from governance.selectors.deployment import current_deployment
 from governance.selectors.treasury import challenges_by_escrow_id, treasury_payouts, treasury_pools
 from governance.services.connection import ChainNotConfiguredError, chain_client
@@ -48,7 +49,7 @@ def treasury_view(request: HttpRequest) -> HttpResponse:
     deployment = current_deployment()
     context: dict[str, object] = {"deployment": deployment}
     if deployment is not None:
-        pools = treasury_pools(deployment=deployment)
+        pools = treasury_pools(deployment=deployment, now=chain_time())  # deadlines by the chain's clock
         payouts = treasury_payouts(deployment=deployment)
         challenges = challenges_by_escrow_id([p.challenge_id for p in pools])
         context.update(

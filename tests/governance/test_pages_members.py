@@ -93,10 +93,13 @@ def test_claim_button_only_for_the_owner_of_an_owed_prize(
 ) -> None:
     chain_sync(deployment=deployment, client=client)
     first, second = dao.actors.funders[0].address, dao.actors.funders[1].address
-    # The mirror as it was inside the claim window, before the sweep: the second winner's 300 owed.
+    # The mirror as it was inside the claim window, before the sweep: the second winner's 300 owed. The
+    # window is the escrow's, judged by block time: this chain's clock was moved well past this machine's.
+    chain_now = client.latest_timestamp()
+    assert chain_now > time.time() + 86400
     pool = PoolMirror.objects.get(challenge_id=str(lifecycle.awarded_id))
     PoolMirror.objects.filter(pk=pool.pk).update(
-        state=ChallengeState.AWARDED, swept=0, claim_deadline=int(time.time()) + 86400
+        state=ChallengeState.AWARDED, swept=0, claim_deadline=chain_now + 86400
     )
     button = f'data-claim="{lifecycle.awarded_id}">Claim</button>'
 
@@ -108,10 +111,10 @@ def test_claim_button_only_for_the_owner_of_an_owed_prize(
 
     assert button not in _page(signed_in("first", first), first)  # 600 awarded, 600 claimed: nothing owed
 
-    PoolMirror.objects.filter(pk=pool.pk).update(
-        claim_deadline=int(time.time()) - 1
-    )  # the page reads the clock
-    assert button not in _page(as_second, second)  # the claim window has closed
+    # Closed on the chain, though still ahead by this machine's clock: a claim now would revert.
+    PoolMirror.objects.filter(pk=pool.pk).update(claim_deadline=chain_now - 1)
+    assert chain_now - 1 > time.time()
+    assert button not in _page(as_second, second)
 
 
 def test_refund_button_for_a_funder_with_an_unawarded_remainder(

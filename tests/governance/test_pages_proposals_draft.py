@@ -14,6 +14,7 @@ from governance.indexer.sync import chain_sync
 from governance.models import ChainDeployment, OutgoingTransaction, PrizeProposalDraft
 from governance.services import prize_inputs
 from governance.services.proposals import prize_proposal_draft_create, prize_proposal_submit_by_platform
+from governance.templatetags.governance_tags import duration
 from tests.contracts.helpers import MEMBER_STAKE, Dao
 from tests.governance.dao_fixtures import *  # noqa: F403
 from tests.governance.dao_fixtures import POOL, AttestedChallenge, send_outbox_row
@@ -189,7 +190,22 @@ def test_the_countdown_and_execute_follow_the_chains_clock_whatever_this_machine
     page = signed_in("voter").get(f"/governance/proposals/{proposal_id}/").content.decode()
     time_left = re.search(r'data-time-left="(\d+)"', page)
     assert time_left is not None
-    assert int(time_left.group(1)) == dao.governor.proposal_deadline(proposal_id) - client.latest_timestamp()
+    by_the_chain = dao.governor.proposal_deadline(proposal_id) - client.latest_timestamp()
+    assert int(time_left.group(1)) == by_the_chain
+    # The list, and the API's list and detail, count down by the same clock.
+    listed = signed_in("reader").get("/governance/").content.decode()
+    assert f"{duration(by_the_chain)} left to vote" in listed
+    assert by_the_chain < dao.governor.proposal_deadline(proposal_id) - time.time() - 3600
+    api = signed_in("reader")
+    (row,) = [
+        p
+        for p in api.get("/api/v1/governance/proposals/").json()["results"]
+        if p["proposal_id"] == str(proposal_id)
+    ]
+    assert row["time_left"] == by_the_chain
+    assert (
+        api.get(f"/api/v1/governance/proposals/{proposal_id}/").json()["summary"]["time_left"] == by_the_chain
+    )
     for member in dao.actors.members[:3]:
         dao.governor.cast_vote(sender=member, proposal_id=proposal_id, support=VoteSupport.FOR)
     dao.close_vote(proposal_id)

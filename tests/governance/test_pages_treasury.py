@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,9 +11,10 @@ from pytest_django import DjangoAssertNumQueries
 
 from bounties.templatetags.clueboard import tokens
 from governance.chain.client import ChainClient
+from governance.chain.escrow import ChallengeState
 from governance.chain.token import Erc20
 from governance.indexer.sync import chain_sync
-from governance.models import ChainDeployment
+from governance.models import ChainDeployment, PoolMirror
 from tests.contracts.helpers import PRIZE, Dao
 from tests.governance.pages_support import challenge_on_escrow
 from tests.governance.test_indexer_support import *  # noqa: F403 (its fixtures)
@@ -61,6 +64,32 @@ def test_treasury_lists_pools_payouts_and_balance(
     for payout, _ in page.context["payouts"]:
         assert f'<code class="hash">{payout.tx_hash}</code>' in html
         assert f"<td>{payout.block_number}</td>" in html
+
+
+def test_a_pools_deadline_is_judged_by_the_chains_clock(
+    client: ChainClient,
+    lifecycle: Lifecycle,
+    deployment: ChainDeployment,
+    browser: Client,
+    on_anvil: None,
+) -> None:
+    """Past its submission deadline on the chain, though not yet by this machine's clock: the escrow
+    already reports the pool closed (no more submissions), and so do the page and the API."""
+    chain_sync(deployment=deployment, client=client)
+    chain_now = client.latest_timestamp()
+    assert chain_now - 10 > time.time()  # the fixtures moved the chain's clock ahead
+    PoolMirror.objects.filter(challenge_id=str(lifecycle.awarded_id)).update(
+        state=ChallengeState.OPEN, submission_deadline=chain_now - 10
+    )
+
+    page = browser.get(reverse("governance:treasury"))
+    api = browser.get("/api/v1/governance/treasury/pools/").json()["results"]
+
+    assert [(p.challenge_id, p.state) for p, _ in page.context["pools"]][1] == (
+        str(lifecycle.awarded_id),
+        "closed",
+    )
+    assert [row["state"] for row in api if row["challenge_id"] == str(lifecycle.awarded_id)] == ["closed"]
 
 
 def test_treasury_renders_while_the_chain_is_down(
