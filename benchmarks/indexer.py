@@ -9,7 +9,6 @@ Starts its own anvil and a temporary SQLite database (removed at the end). Print
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -19,25 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.django_setup import django_in
+
 TX_PER_BLOCK = 200
 GAS = hex(200_000)
-
-
-def _setup_django(root: Path) -> None:
-    os.environ["VAR_DIR"] = str(root)
-    os.environ["DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}?transaction_mode=IMMEDIATE"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "clueboard.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    from django.conf import settings
-
-    # DEBUG=true only for the development keys; queries are not logged, as in production.
-    settings.DEBUG = False
 
 
 def _rpc(client, method: str, params: list) -> object:
@@ -126,7 +110,7 @@ def main() -> None:
     options = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="clueboard-indexer-bench-"))
     try:
-        _setup_django(root)
+        django_in(root)
         ranges = [int(size) for size in options.ranges.split(",") if size]
         _run(options.events, options.rounds, ranges, options.profile, options.parts)
     finally:

@@ -20,7 +20,6 @@ median, its ratio against the trivial view and its queries. Goal: each ratio at 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
@@ -33,6 +32,8 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.django_setup import django_in
+
 SMALL = 1_000
 BATCH = 5_000
 GOAL = 2.0
@@ -40,21 +41,10 @@ PROFILE_OWNER = "bench0"
 
 
 def _setup_django(root: Path) -> None:
-    os.environ["VAR_DIR"] = str(root)
-    os.environ["DATABASE_URL"] = f"sqlite:///{root / 'bench.sqlite3'}?transaction_mode=IMMEDIATE"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "clueboard.settings"
-    os.environ["DEBUG"] = "true"
-    os.environ["CELERY_BROKER_URL"] = "memory://"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    django_in(root)
     from django.conf import settings
     from django.urls import include, path
 
-    # DEBUG=true only for the development keys; queries are not logged, as in production.
-    settings.DEBUG = False
     # The site's URLs plus the trivial view, served from this module.
     global urlpatterns
     urlpatterns = [
