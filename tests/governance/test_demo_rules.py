@@ -3,9 +3,12 @@ before closing the rounds when the worker failed a submission (an attested ranki
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.conf import LazySettings
 from django.core.management import CommandError, call_command
+from django.core.management.commands import migrate
 
 from bounties.models import ChallengeStatus, SubmissionStatus
 from governance.demo import chain_trust
@@ -22,6 +25,12 @@ def test_the_demo_refuses_outside_development(settings: LazySettings) -> None:
         demo_person_ensure(ORGANIZER)
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo_story")
+    with (
+        pytest.raises(CommandError, match="DEBUG"),
+        mock.patch.object(migrate.Command, "handle") as migrating,
+    ):
+        call_command("prepare_demo")  # refused before it migrates or collects anything
+    migrating.assert_not_called()
 
 
 def test_the_demo_refuses_another_chain(settings: LazySettings) -> None:

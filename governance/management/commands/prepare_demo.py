@@ -7,7 +7,9 @@ three commands, Django and the project were imported three times: seconds of a f
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from governance.demo.cast import DemoRefused, demo_allowed_check
 
 
 class Command(BaseCommand):
@@ -16,6 +18,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            demo_allowed_check()  # before migrating anything: the demo's keys are public
+        except DemoRefused as error:
+            raise CommandError(str(error)) from error
         call_command("migrate", interactive=False)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo_story")
