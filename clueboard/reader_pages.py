@@ -6,8 +6,8 @@ rendered page (or the API's data) is kept in the cache for everybody who is not 
 safe to share:
 
 - The key holds what the caller says the page depends on (the challenge's scores version: a landed score
-  is on the page at once) and the request's host and full path. The rest of the page (new clues, the
-  chain's view) is at most READER_PAGE_SECONDS old.
+  is on the page as soon as it is rendered, see below) and the request's host and full path. The rest of
+  the page (new clues, the chain's view) is at most READER_PAGE_SECONDS old.
 - Only GET requests of anonymous visitors, without messages waiting for them, and only with the query
   parameters the caller names (short values): anything else is rendered for the request alone, so odd
   query strings cannot fill the cache.
@@ -15,6 +15,11 @@ safe to share:
   used (a token in the bytes would be somebody else's).
 - An API answer that depends on nobody (`same_for_everyone`: the leaderboard of a published challenge) is
   shared with signed-in clients too: nothing of theirs is in it.
+
+One request renders a page's new version; readers who arrive meanwhile get the page as it was (at most
+PREVIOUS_PAGE_SECONDS old), not a render of their own. On a busy challenge a score lands every few seconds
+and the first render after it is the slow one: without this, every reader arriving during it would render
+it too, each web process at once.
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ T = TypeVar("T")
 
 _PREFIX = "reader-page:"
 _LONGEST_PARAMETER = 12
+# How long the last page of a URL is kept to stand in while its next version renders, and how long a render
+# may hold the others off (a process that dies mid-render holds them no longer).
+PREVIOUS_PAGE_SECONDS = 60
+RENDER_LOCK_SECONDS = 10
 
 
 Key = Callable[[], Sequence[object] | None]
@@ -52,12 +61,29 @@ def reader_page(
         return render()
     kept = cache.get(cache_key)
     if kept is not None:
-        content, content_type = kept
-        return HttpResponse(content, content_type=content_type)
-    response = render()
-    if _nothing_personal(request, response):
-        cache.set(cache_key, (response.content, response["Content-Type"]), settings.READER_PAGE_SECONDS)
+        return _kept_response(kept)
+    previous_key = _previous_page_key(request)
+    rendering_key = cache_key + ":rendering"
+    rendering = cache.add(rendering_key, True, RENDER_LOCK_SECONDS)
+    if not rendering:
+        previous = cache.get(previous_key)
+        if previous is not None:
+            return _kept_response(previous)  # another request is rendering this version
+    try:
+        response = render()
+        if _nothing_personal(request, response):
+            page = (response.content, response["Content-Type"])
+            cache.set(cache_key, page, settings.READER_PAGE_SECONDS)
+            cache.set(previous_key, page, max(PREVIOUS_PAGE_SECONDS, settings.READER_PAGE_SECONDS))
+    finally:
+        if rendering:  # only its own mark: a reader who rendered alongside leaves the renderer's
+            cache.delete(rendering_key)
     return response
+
+
+def _kept_response(kept: tuple[bytes, str]) -> HttpResponse:
+    content, content_type = kept
+    return HttpResponse(content, content_type=content_type)
 
 
 def reader_data(
@@ -134,6 +160,15 @@ def _cache_key(
     depends_on = key()
     if depends_on is None:
         return None
-    parts: list[Any] = [kind, request.get_host(), request.get_full_path(), *depends_on]
+    return _digest_key(kind, request.get_host(), request.get_full_path(), *depends_on)
+
+
+def _previous_page_key(request: HttpRequest) -> str:
+    """Where the last page kept for this URL stands in, whatever it depended on. It is served only after
+    `key()` said the page still exists (a challenge unpublished since is a 404 at once)."""
+    return _digest_key("previous-html", request.get_host(), request.get_full_path())
+
+
+def _digest_key(*parts: object) -> str:
     digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
     return _PREFIX + digest

@@ -161,6 +161,54 @@ def test_only_named_short_query_parameters_share_a_kept_page() -> None:
     assert len(renders) == 3  # kept once for ?page=2; the others each rendered alone
 
 
+def test_while_one_reader_renders_a_new_version_the_others_get_the_page_as_it_was() -> None:
+    """After a score lands, the first reader renders the page; a reader arriving meanwhile is not made to
+    render it too (on a busy challenge, every web process at once) but gets the page as it was."""
+    version, renders = [1], []
+
+    def render(body: bytes) -> HttpResponse:
+        renders.append(body)
+        return HttpResponse(body)
+
+    def key() -> tuple[int]:
+        return (version[0],)
+
+    reader_page(anonymous(), key, lambda: render(b"v1"))
+    version[0] = 2  # a score landed
+    arrived: list[HttpResponse] = []
+
+    def render_while_another_reader_arrives() -> HttpResponse:
+        arrived.append(reader_page(anonymous(), key, lambda: render(b"v2, rendered twice")))
+        return render(b"v2")
+
+    first_after = reader_page(anonymous(), key, render_while_another_reader_arrives)
+    later = reader_page(anonymous(), key, lambda: render(b"v2, rendered twice"))
+
+    assert first_after.content == b"v2" and arrived[0].content == b"v1"
+    assert later.content == b"v2"
+    assert renders == [b"v1", b"v2"]
+
+
+def test_a_render_that_fails_leaves_the_next_reader_to_render() -> None:
+    version, renders = [1], []
+
+    def render(body: bytes) -> HttpResponse:
+        renders.append(body)
+        return HttpResponse(body)
+
+    def fail() -> HttpResponse:
+        raise RuntimeError("the database went away")
+
+    reader_page(anonymous(), lambda: tuple(version), lambda: render(b"v1"))
+    version[0] = 2
+    with pytest.raises(RuntimeError):
+        reader_page(anonymous(), lambda: tuple(version), fail)
+
+    after = reader_page(anonymous(), lambda: tuple(version), lambda: render(b"v2"))
+
+    assert after.content == b"v2" and renders == [b"v1", b"v2"]
+
+
 def test_no_key_means_the_page_answers_for_itself() -> None:
     renders, render = render_counter(b"not found")
     for _ in range(2):
