@@ -104,7 +104,7 @@ def member_view(request: HttpRequest, address: str) -> HttpResponse:
         "linked_user": linked,
         "votes": [(vote, VoteSupport(vote.support).name.lower()) for vote in profile.votes],
         "movements": [(m, challenges.get(m.pool.challenge_id)) for m in movements],
-        "prizes_owed": [(o, challenges.get(o.pool.challenge_id)) for o in prizes] if owner else [],
+        "prizes_owed": [(o, challenges.get(o.pool.challenge_id)) for o in prizes],
         "refunds_owed": refunds if owner else [],
     }
     return render(request, "governance/member.html", context)
